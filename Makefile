@@ -1,0 +1,111 @@
+# Wenming — the two commands: `make demo` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+export WENMING_DATA_DIR ?= $(CURDIR)/var
+APT_STAMP := $(VENV)/.apt-test-deps
+PG_PORT ?= 54329
+PG_DIR ?= /tmp/wenming-pg-$(PG_PORT)
+PG_BIN = $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+
+.PHONY: help install demo run worker test test-pg test-fast lint schema schema-check bench messages clean distclean
+
+help:
+	@echo "make demo     — install everything, migrate, load the Huli demo, serve on http://$(HOST):$(PORT)"
+	@echo "make test     — install what the tests need, lint, run the whole suite (SQLite)"
+	@echo "make test-pg  — the same suite against a local PostgreSQL started for the run"
+	@echo "make bench    — benchmarks (JSON report with same-run baselines)"
+
+# --- installation -------------------------------------------------------------------------------------
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python >= 3.12 needed (see .python-version)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+src/wenming/locale/%/LC_MESSAGES/django.mo: src/wenming/locale/%/LC_MESSAGES/django.po $(VENV)/.installed
+	$(BIN)/wenming compile_translations
+
+install: $(VENV)/.installed node_modules/.installed
+	$(BIN)/wenming compile_translations
+
+# System packages the tests need: Debian chromium (Playwright drives it; never `playwright install`),
+# CJK fonts for PDFs and screenshots, poppler to render PDFs to images.
+$(APT_STAMP): | $(BIN)/python
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi wenquanyi || ! command -v pdftoppm >/dev/null; then \
+	  echo "Installing system test dependencies (apt-get)…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei poppler-utils >/dev/null; \
+	fi
+	@touch $@
+
+# --- running ------------------------------------------------------------------------------------------
+demo: install
+	$(BIN)/wenming migrate --noinput
+	$(BIN)/wenming load_demo
+	@echo ""
+	@echo "  Wenming demo: http://$(HOST):$(PORT)/   (accounts: admin, office, leader, group, unit, street,"
+	@echo "  community, grid, inspector, auditor — password: $${WENMING_DEMO_PASSWORD:-Wenming@2026})"
+	@echo ""
+	$(MAKE) --no-print-directory run
+
+# Web server and task worker together; Ctrl-C stops both.
+run:
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/wenming db_worker --queue-name '*' & \
+	$(BIN)/gunicorn wenming.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - & \
+	wait
+
+worker:
+	$(BIN)/wenming db_worker --queue-name '*'
+
+# --- quality ------------------------------------------------------------------------------------------
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	WENMING_TESTING=1 $(BIN)/wenming makemigrations --check --dry-run
+	WENMING_TESTING=1 $(BIN)/wenming check
+
+schema: $(VENV)/.installed
+	WENMING_TESTING=1 $(BIN)/wenming spectacular --validate --fail-on-warn --file docs/openapi.yaml
+
+schema-check: $(VENV)/.installed
+	@WENMING_TESTING=1 $(BIN)/wenming spectacular --validate --fail-on-warn --file $(VENV)/openapi.yaml
+	@diff -u docs/openapi.yaml $(VENV)/openapi.yaml >/dev/null || { echo "docs/openapi.yaml is out of date: run 'make schema' and commit it."; diff -u docs/openapi.yaml $(VENV)/openapi.yaml | head -40; exit 1; }
+
+test: install $(APT_STAMP) lint schema-check
+	WENMING_TESTING=1 $(BIN)/pytest -n auto -q
+
+test-fast: install
+	WENMING_TESTING=1 $(BIN)/pytest -n auto -q -m "not browser"
+
+# The same suite on PostgreSQL: install the server if missing, start a throwaway cluster on loopback, stop it.
+test-pg: install $(APT_STAMP)
+	@if [ -z "$(PG_BIN)" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; fi
+	@set -e; PGBIN=$$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); \
+	rm -rf $(PG_DIR); mkdir -p $(PG_DIR); chown postgres:postgres $(PG_DIR) 2>/dev/null || true; \
+	runas() { if [ "$$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$$*"; else sh -c "$$*"; fi; }; \
+	runas "$$PGBIN/initdb -D $(PG_DIR)/data -U wenming --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null"; \
+	runas "$$PGBIN/pg_ctl -D $(PG_DIR)/data -o '-p $(PG_PORT) -k $(PG_DIR) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off' -l $(PG_DIR)/log -w start >/dev/null"; \
+	trap 'runas "$$PGBIN/pg_ctl -D $(PG_DIR)/data -m immediate stop >/dev/null"' EXIT; \
+	WENMING_TESTING=1 WENMING_DATABASE_URL=postgres://wenming@127.0.0.1:$(PG_PORT)/postgres $(BIN)/pytest -n auto -q
+
+bench: install
+	$(BIN)/wenming bench
+
+messages: $(VENV)/.installed
+	cd src/wenming && ../../$(BIN)/wenming makemessages -l en --no-obsolete --ignore 'static/*'
+
+clean:
+	rm -rf var/generated .pytest_cache
+distclean: clean
+	rm -rf $(VENV) node_modules var

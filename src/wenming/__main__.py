@@ -1,0 +1,3 @@
+from wenming.manage import main
+
+main()

@@ -1,0 +1,293 @@
+"""One settings module, read from environment variables with safe defaults (see .env.example)."""
+
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+# pytest (>= 8.2) sets PYTEST_VERSION; tests get fast hashers, immediate tasks and a throwaway data dir.
+TESTING = env_bool("WENMING_TESTING") or "PYTEST_VERSION" in os.environ
+if TESTING and not env("WENMING_TEST_DATA_DIR"):
+    os.environ["WENMING_TEST_DATA_DIR"] = tempfile.mkdtemp(prefix="wenming-test-")
+DATA_DIR = Path(
+    env("WENMING_TEST_DATA_DIR") if TESTING else env("WENMING_DATA_DIR", str(PROJECT_DIR / "var"))
+).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    if key := env("WENMING_SECRET_KEY"):
+        return key
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("WENMING_DEBUG", True)
+ALLOWED_HOSTS = [h.strip() for h in env("WENMING_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("WENMING_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
+# Demo accounts (one shared password) may exist only in DEBUG unless explicitly allowed.
+DEMO_ACCOUNTS_ALLOWED = DEBUG or env_bool("WENMING_ALLOW_DEMO_ACCOUNTS")
+DEMO_PASSWORD = env("WENMING_DEMO_PASSWORD", "Wenming@2026")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    "django_tasks_db",
+    "axes",
+    "simple_history",
+    # ours, lowest first (lower apps never import higher ones)
+    "wenming.core",
+    "wenming.org",
+    "wenming.standards",
+    "wenming.geo",
+    "wenming.accounts",
+    "wenming.cases",
+    "wenming.inspections",
+    "wenming.participation",
+    "wenming.surveys",
+    "wenming.scoring",
+    "wenming.bulletins",
+    "wenming.dashboard",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "wenming.urls"
+WSGI_APPLICATION = "wenming.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wenming.core.context_processors.wenming",
+            ],
+            "builtins": ["django.templatetags.i18n", "django.templatetags.static"],
+        },
+    }
+]
+
+# --- database -------------------------------------------------------------------------------------
+DATABASE_URL = env("WENMING_DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "wenming.sqlite3",
+            "OPTIONS": {
+                # IMMEDIATE: writers take the lock at BEGIN, so concurrent writers queue instead of failing.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                    "PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- auth ------------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dashboard:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AXES_FAILURE_LIMIT = int(env("WENMING_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(env("WENMING_LOGIN_COOLOFF_HOURS", "0.5"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+
+# --- i18n: Chinese first ---------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- files -----------------------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+NODE_MODULES = PROJECT_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+]
+STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
+if TESTING:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_URL = "media/"
+MEDIA_ROOT = DATA_DIR / "media"
+GENERATED_ROOT = DATA_DIR / "generated"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Photos (evidence): limits enforced by wenming.core.photos
+PHOTO_MAX_BYTES = int(env("WENMING_PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))
+PHOTO_MAX_PIXELS = int(env("WENMING_PHOTO_MAX_PIXELS", str(40_000_000)))
+PHOTO_MAX_SIDE = int(env("WENMING_PHOTO_MAX_SIDE", "2048"))
+UPLOAD_MAX_XLSX_BYTES = int(env("WENMING_UPLOAD_MAX_XLSX_BYTES", str(20 * 1024 * 1024)))
+
+# --- maps -------------------------------------------------------------------------------------------
+# Empty tile URL = the tile-less fallback map that draws the district's own areas (intranet default).
+MAP_TILE_URL = env("WENMING_MAP_TILE_URL")
+MAP_TILE_KEY = env("WENMING_MAP_TILE_KEY")
+MAP_TILE_CRS = env("WENMING_MAP_TILE_CRS", "GCJ02")  # WGS84 (天地图) | GCJ02 (AMap/Tencent) | BD09
+MAP_TILE_ATTRIBUTION = env("WENMING_MAP_TILE_ATTRIBUTION")
+DISTRICT_CODE = env("WENMING_DISTRICT_CODE", "350206")
+DISTRICT_CASE_PREFIX = env("WENMING_CASE_PREFIX", "HL")
+
+# --- tasks ------------------------------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+
+# --- API --------------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "wenming.core.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Wenming API",
+    "DESCRIPTION": "文明创建管理平台 REST API (v1). Token: POST /api/v1/auth/token/.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+
+# --- mail / SMS ---------------------------------------------------------------------------------------
+MAILERS = {
+    "default": {
+        "BACKEND": env("WENMING_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        "OPTIONS": (
+            {"host": env("WENMING_EMAIL_HOST", "localhost"), "port": int(env("WENMING_EMAIL_PORT", "25"))}
+            if "smtp" in env("WENMING_EMAIL_BACKEND")
+            else {}
+        ),
+    }
+}
+DEFAULT_FROM_EMAIL = env("WENMING_EMAIL_FROM", "wenming@localhost")
+SMS_BACKEND = env("WENMING_SMS_BACKEND", "wenming.core.sms.LogSmsBackend")
+
+# --- security ----------------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("WENMING_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = env_bool("WENMING_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = env_bool("WENMING_SECURE_COOKIES", True)
+    SECURE_HSTS_SECONDS = int(env("WENMING_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("WENMING_HSTS_PRELOAD", False)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS = [] if DEBUG else []
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("WENMING_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}, "django.db.backends": {"level": "INFO"}},
+}
+
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    AXES_ENABLED = env_bool("WENMING_TEST_AXES", True)
