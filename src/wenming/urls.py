@@ -7,7 +7,6 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from wenming.core.views import healthz
 
 PAGE_APPS = [
     "accounts",
@@ -25,7 +24,6 @@ API_APPS = ["accounts", "org", "geo", "standards", "cases", "inspections", "part
             "scoring", "bulletins", "dashboard"]
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -34,6 +32,7 @@ urlpatterns = [
     *[path(f"api/v1/{app}/" if app != "accounts" else "api/v1/", include(f"wenming.{app}.api.urls"))
       for app in API_APPS],
     *[path(f"{app}/", include(f"wenming.{app}.urls")) for app in PAGE_APPS],
+    path("", include("wenming.core.urls")),
     path("", include("wenming.dashboard.urls")),
 ]
 

@@ -34,7 +34,7 @@ MENU: tuple[NavGroup, ...] = (
         (
             NavItem(_("我的工作台"), "dashboard:home"),
             NavItem(_("领导驾驶舱"), "dashboard:leader", OVERSIGHT | {"group_lead"}),
-            NavItem(_("消息"), "cases:inbox"),
+            NavItem(_("消息"), "core:inbox"),
         ),
     ),
     NavGroup(
