@@ -51,6 +51,7 @@ $(APT_STAMP): | $(BIN)/python
 # --- running ------------------------------------------------------------------------------------------
 demo: install
 	$(BIN)/wenming migrate --noinput
+	$(BIN)/wenming seed_calendar
 	$(BIN)/wenming load_demo
 	@echo ""
 	@echo "  Wenming demo: http://$(HOST):$(PORT)/   (accounts: admin, office, leader, group, unit, street,"
@@ -58,10 +59,11 @@ demo: install
 	@echo ""
 	$(MAKE) --no-print-directory run
 
-# Web server and task worker together; Ctrl-C stops both.
+# Web server, task worker and the scheduler of periodic jobs together; Ctrl-C stops all three.
 run:
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/wenming db_worker --queue-name '*' & \
+	$(BIN)/wenming run_scheduler & \
 	$(BIN)/gunicorn wenming.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - & \
 	wait
 
@@ -88,19 +90,28 @@ test: install $(APT_STAMP) lint schema-check
 test-fast: install
 	WENMING_TESTING=1 $(BIN)/pytest -n auto -q -m "not browser"
 
-# The same suite on PostgreSQL: install the server if missing, start a throwaway cluster on loopback, stop it.
+# The same suite on PostgreSQL: install the server if missing, start a throwaway cluster on loopback
+# (as the `postgres` user when run as root), run the suite, and stop the cluster even when tests fail or on
+# Ctrl-C. Each xdist worker gets its own test database (test_postgres_gw0, _gw1 …; see tests/test_pg_and_schema.py).
+PG_PYTEST_ARGS ?= -n auto -q
 test-pg: install $(APT_STAMP)
-	@if [ -z "$(PG_BIN)" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; fi
+	@if [ -z "$(PG_BIN)" ]; then echo "Installing PostgreSQL (apt-get)…"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; fi
 	@set -e; PGBIN=$$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); \
-	rm -rf $(PG_DIR); mkdir -p $(PG_DIR); chown postgres:postgres $(PG_DIR) 2>/dev/null || true; \
-	runas() { if [ "$$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$$*"; else sh -c "$$*"; fi; }; \
+	runas() { if [ "$$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "cd $(PG_DIR) && $$*"; else sh -c "cd $(PG_DIR) && $$*"; fi; }; \
+	if [ -f $(PG_DIR)/data/postmaster.pid ]; then runas "$$PGBIN/pg_ctl -D $(PG_DIR)/data -m immediate stop" >/dev/null 2>&1 || true; fi; \
+	rm -rf $(PG_DIR); mkdir -p $(PG_DIR); if [ "$$(id -u)" = 0 ]; then chown postgres:postgres $(PG_DIR); fi; \
 	runas "$$PGBIN/initdb -D $(PG_DIR)/data -U wenming --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null"; \
-	runas "$$PGBIN/pg_ctl -D $(PG_DIR)/data -o '-p $(PG_PORT) -k $(PG_DIR) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off' -l $(PG_DIR)/log -w start >/dev/null"; \
-	trap 'runas "$$PGBIN/pg_ctl -D $(PG_DIR)/data -m immediate stop >/dev/null"' EXIT; \
-	WENMING_TESTING=1 WENMING_DATABASE_URL=postgres://wenming@127.0.0.1:$(PG_PORT)/postgres $(BIN)/pytest -n auto -q
+	runas "$$PGBIN/pg_ctl -D $(PG_DIR)/data -o '-p $(PG_PORT) -k $(PG_DIR) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200' -l $(PG_DIR)/log -w start >/dev/null"; \
+	trap 'runas "$$PGBIN/pg_ctl -D $(PG_DIR)/data -m immediate stop >/dev/null" || true; rm -rf $(PG_DIR)' EXIT; \
+	trap 'exit 130' INT TERM; \
+	echo "PostgreSQL $$($$PGBIN/postgres --version | awk '{print $$3}') on 127.0.0.1:$(PG_PORT)"; \
+	WENMING_TESTING=1 WENMING_DATABASE_URL=postgres://wenming@127.0.0.1:$(PG_PORT)/postgres $(BIN)/pytest $(PG_PYTEST_ARGS)
 
+# Synthetic data in a throwaway database (never the demo's); the JSON report is also kept in the data dir.
+# e.g. make bench BENCH_ARGS="--scale 0.1"  |  BENCH_ARGS="--only api.point_list"  |  BENCH_ARGS="--list"
+BENCH_ARGS ?=
 bench: install
-	$(BIN)/wenming bench
+	$(BIN)/wenming bench --output $(WENMING_DATA_DIR)/bench-report.json $(BENCH_ARGS)
 
 messages: $(VENV)/.installed
 	cd src/wenming && ../../$(BIN)/wenming makemessages -l en --no-obsolete --ignore 'static/*'

@@ -138,13 +138,17 @@ else:
                     "PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000;"
                 ),
             },
+            # Tests use a file (not the shared in-memory database) so that threads really contend for the
+            # write lock like separate requests do (cases' concurrency tests); xdist adds a per-worker suffix.
+            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth ------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# AccountBackend = ModelBackend + the demo-account guard (demo accounts cannot sign in where not allowed).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "wenming.accounts.backends.AccountBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -162,6 +166,12 @@ AXES_COOLOFF_TIME = float(env("WENMING_LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "wenming.accounts.lockout.lockout_response"  # JSON under /api/, the page elsewhere
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed attempt is kept for the auth log page
+# Behind N reverse proxies that append to X-Forwarded-For, the lockout and the auth log take the client's
+# address from there instead of the proxy's (0 = REMOTE_ADDR; see docs/deploy.md).
+PROXY_COUNT = int(env("WENMING_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "wenming.accounts.lockout.client_ip"
 
 # --- i18n: Chinese first ---------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -226,10 +236,12 @@ TASKS = {
 # --- API --------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "wenming.accounts.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # An anonymous caller with an empty scope: `restrict()` gives it nothing instead of raising.
+    "UNAUTHENTICATED_USER": "wenming.accounts.scope.AnonymousVisitor",
     "DEFAULT_PAGINATION_CLASS": "wenming.core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -249,6 +261,20 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The schema and Swagger UI (/api/schema/, /api/docs/) for signed-in users and token holders only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Choice sets whose field names collide across apps ("level", "status", "post") get stable names.
+    "ENUM_NAME_OVERRIDES": {
+        "AreaLevelEnum": "wenming.geo.choices.AreaLevel",
+        "UnitLevelEnum": "wenming.org.choices.UnitLevel",
+        "PointStatusEnum": "wenming.geo.choices.PointStatus",
+        "DutyPostEnum": "wenming.geo.choices.Post",
+        "RoundKindEnum": "wenming.inspections.choices.RoundKind",
+        "RoundStateEnum": "wenming.inspections.choices.RoundState",
+        "TaskStateEnum": "wenming.inspections.choices.TaskState",
+        "ObservationResultEnum": "wenming.inspections.choices.ObservationResult",
+        "ObservationPhotoStageEnum": "wenming.inspections.choices.PhotoStage",
+    },
 }
 
 # --- mail / SMS ---------------------------------------------------------------------------------------
@@ -264,6 +290,15 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env("WENMING_EMAIL_FROM", "wenming@localhost")
 SMS_BACKEND = env("WENMING_SMS_BACKEND", "wenming.core.sms.LogSmsBackend")
+# Absolute links in e-mails and SMS; outbound deliveries are retried with backoff up to this many attempts.
+SITE_URL = env("WENMING_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+NOTIFY_MAX_ATTEMPTS = int(env("WENMING_NOTIFY_MAX_ATTEMPTS", "5"))
+
+# --- working-day calendar (wenming.core.workcal) ------------------------------------------------------
+# Working-hour windows of every working day, Asia/Shanghai local time.
+WORK_HOURS = env("WENMING_WORK_HOURS", "08:30-12:00,14:30-18:00")
+# How long a process trusts its cached calendar before re-checking the database version row.
+CALENDAR_CACHE_SECONDS = int(env("WENMING_CALENDAR_CACHE_SECONDS", "60"))
 
 # --- security ----------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

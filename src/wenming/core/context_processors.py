@@ -1,12 +1,28 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from wenming.core.navigation import menu_for
 
 
+def _unread_count(request):
+    """The signed-in user's unread messages: one COUNT query, run only if a template shows it."""
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False):
+        return 0
+
+    def count() -> int:
+        from wenming.core.models import Notification
+
+        return Notification.objects.for_user(user).unread().count()
+
+    return SimpleLazyObject(count)
+
+
 def wenming(request):
-    """Menu by role and the few settings templates need."""
+    """Menu by role, the unread-message count and the few settings templates need."""
     return {
         "nav_menu": menu_for(getattr(request, "user", None), request.path),
+        "unread_count": _unread_count(request),
         "district_code": settings.DISTRICT_CODE,
         "map_settings": {
             "tile_url": settings.MAP_TILE_URL,

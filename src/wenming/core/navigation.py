@@ -65,6 +65,7 @@ MENU: tuple[NavGroup, ...] = (
             NavItem(_("区域网格"), "geo:area_list"),
             NavItem(_("测评体系"), "standards:standard_list"),
             NavItem(_("问题分类"), "standards:category_list"),
+            NavItem(_("工作日历"), "core:calendar"),
             NavItem(_("责任单位"), "org:unit_list", ORG_VIEWERS),
             NavItem(_("专项整治组"), "org:group_list", ORG_VIEWERS),
             NavItem(_("人员"), "org:person_list", ORG_VIEWERS),

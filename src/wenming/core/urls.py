@@ -3,4 +3,13 @@ from django.urls import path
 from wenming.core import views
 
 app_name = "core"
-urlpatterns = [path("healthz", views.healthz, name="healthz")]  # /healthz
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),  # /healthz
+    path("calendar/", views.CalendarView.as_view(), name="calendar"),
+    path("calendar/days/", views.CalendarDaySetView.as_view(), name="calendar_set"),
+    path("calendar/days/<str:day>/reset/", views.CalendarDayResetView.as_view(), name="calendar_reset"),
+    path("inbox/", views.InboxView.as_view(), name="inbox"),
+    path("inbox/read-all/", views.InboxReadAllView.as_view(), name="inbox_read_all"),
+    path("inbox/<int:pk>/", views.NotificationOpenView.as_view(), name="notification_open"),
+    path("inbox/<int:pk>/read/", views.NotificationReadView.as_view(), name="notification_read"),
+]

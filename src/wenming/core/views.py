@@ -1,8 +1,29 @@
+import calendar as pycalendar
+import datetime
+import json
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.generic import ListView, TemplateView
 
 from wenming import __version__
+from wenming.core import services
+from wenming.core.calendar_data import package_years
+from wenming.core.choices import DAY_KIND_BADGE, DayKind, DayOrigin
+from wenming.core.forms import CalendarDayForm
+from wenming.core.models import CalendarDay, Notification
+from wenming.core.querysets import _can_change_district
 
 
 @never_cache
@@ -19,3 +40,189 @@ def healthz(request):
         status["database"].update(ok=False, error=exc.__class__.__name__)
         return JsonResponse(status, status=503)
     return JsonResponse(status)
+
+
+# --- working-day calendar ---------------------------------------------------------------------------------
+
+
+def _year_param(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 1990 <= year <= 2100 else timezone.localdate().year
+
+
+def _month_grids(year: int, rows: dict[datetime.date, CalendarDay]) -> list[dict]:
+    """Twelve Monday-first month grids; a date without a row shows the Monday–Friday fallback."""
+    today = timezone.localdate()
+    months = []
+    for month in range(1, 13):
+        weeks = []
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+            cells = []
+            for day in week:
+                if day.month != month:
+                    cells.append(None)
+                    continue
+                row = rows.get(day)
+                kind = row.kind if row else (DayKind.WEEKEND if day.weekday() >= 5 else DayKind.WORKDAY)
+                cells.append(
+                    {
+                        "date": day,
+                        "kind": kind,
+                        "name": row.name if row else "",
+                        "override": bool(row and row.origin == DayOrigin.OVERRIDE),
+                        "today": day == today,
+                    }
+                )
+            weeks.append(cells)
+        months.append({"number": month, "first": datetime.date(year, month, 1), "weeks": weeks})
+    return months
+
+
+class CalendarView(LoginRequiredMixin, TemplateView):
+    """The working-day calendar of one year (工作日历): holidays, make-up days and office overrides."""
+
+    template_name = "core/calendar.html"
+
+    def get_template_names(self):
+        return ["core/calendar.html#table"] if self.request.htmx else [self.template_name]
+
+    def get_context_data(self, form=None, year=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = year or _year_param(self.request)
+        rows = {row.date: row for row in CalendarDay.objects.restrict(self.request.user).in_year(year)}
+        months = _month_grids(year, rows)
+        counts = dict.fromkeys(DayKind.values, 0)
+        for cell in (c for month in months for week in month["weeks"] for c in week if c):
+            counts[cell["kind"]] += 1
+        known = package_years()
+        context.update(
+            year=year,
+            months=months,
+            weekdays=[_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
+            special_days=[
+                r for r in rows.values() if r.kind in (DayKind.HOLIDAY, DayKind.MAKEUP) or r.is_override
+            ],
+            configured=bool(rows),
+            package_knows_year=year in known,
+            package_range=(known.start, known.stop - 1),
+            working_days=counts[DayKind.WORKDAY] + counts[DayKind.MAKEUP],
+            counts=counts,
+            kinds=DayKind,
+            badges=DAY_KIND_BADGE,
+            can_edit=_can_change_district(self.request.user),
+            form=form or CalendarDayForm(initial={"date": datetime.date(year, 1, 1)}),
+        )
+        return context
+
+
+class CalendarDaySetView(LoginRequiredMixin, View):
+    """POST: the office sets one date's kind (an override)."""
+
+    def post(self, request):
+        if not _can_change_district(request.user):
+            raise PermissionDenied
+        form = CalendarDayForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.set_calendar_day(
+                    actor=request.user, date=data["date"], kind=data["kind"], name=data["name"]
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, _("已调整 %(date)s。") % {"date": data["date"].isoformat()})
+                return redirect(f"{reverse('core:calendar')}?year={data['date'].year}")
+        view = CalendarView()
+        view.setup(request)
+        day = form.cleaned_data.get("date") if hasattr(form, "cleaned_data") else None
+        context = view.get_context_data(form=form, year=day.year if day else None)
+        return TemplateResponse(request, "core/calendar.html", context, status=400)
+
+
+class CalendarDayResetView(LoginRequiredMixin, View):
+    """POST: drop the office's override of one date."""
+
+    def post(self, request, day: str):
+        if not _can_change_district(request.user):
+            raise PermissionDenied
+        try:
+            date = datetime.date.fromisoformat(day)
+        except ValueError:
+            raise Http404
+        services.reset_calendar_day(actor=request.user, date=date)
+        messages.success(request, _("已恢复 %(date)s 的国家安排。") % {"date": date.isoformat()})
+        return redirect(f"{reverse('core:calendar')}?year={date.year}")
+
+
+# --- inbox ------------------------------------------------------------------------------------------------
+
+
+def _unread_trigger(user) -> str:
+    return json.dumps({"wenming:unread": {"count": Notification.objects.for_user(user).unread().count()}})
+
+
+class InboxView(LoginRequiredMixin, ListView):
+    """The signed-in user's messages, unread first (消息)."""
+
+    template_name = "core/inbox.html"
+    paginate_by = 20
+    context_object_name = "notifications"
+
+    def only_unread(self) -> bool:
+        return self.request.GET.get("unread") == "1"
+
+    def get_queryset(self):
+        queryset = Notification.objects.restrict(self.request.user)
+        return queryset.unread() if self.only_unread() else queryset
+
+    def get_template_names(self):
+        return ["core/inbox.html#table"] if self.request.htmx else [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(only_unread=self.only_unread(), **kwargs)
+
+
+class InboxReadAllView(InboxView):
+    """POST: mark every message read; htmx gets the refreshed table."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        changed = services.mark_all_notifications_read(actor=request.user)
+        if not request.htmx:
+            messages.success(request, _("已将 %(n)s 条消息标为已读。") % {"n": changed})
+            return redirect("core:inbox")
+        response = self.get(request, *args, **kwargs)
+        response["HX-Trigger"] = json.dumps({"wenming:unread": {"count": 0}})
+        return response
+
+
+class NotificationOpenView(LoginRequiredMixin, View):
+    """GET: mark the message read and go to what it is about."""
+
+    def get(self, request, pk: int):
+        notification = get_object_or_404(Notification.objects.restrict(request.user), pk=pk)
+        services.mark_notification_read(actor=request.user, notification=notification)
+        target = notification.url
+        if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            return HttpResponseRedirect(target)
+        return redirect("core:inbox")
+
+
+class NotificationReadView(LoginRequiredMixin, View):
+    """POST: mark one message read; htmx gets the updated row and the new unread count."""
+
+    def post(self, request, pk: int):
+        notification = get_object_or_404(Notification.objects.restrict(request.user, "change"), pk=pk)
+        services.mark_notification_read(actor=request.user, notification=notification)
+        if not request.htmx:
+            return redirect("core:inbox")
+        response = TemplateResponse(request, "core/inbox.html#row", {"n": notification})
+        response["HX-Trigger"] = _unread_trigger(request.user)
+        return response

@@ -1,0 +1,38 @@
+"""Enqueue due periodic jobs in a loop, next to `wenming db_worker` (no cron needed)."""
+
+import signal
+import threading
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from wenming.core.schedule import autodiscover, registered_jobs, run_due_jobs
+
+
+class Command(BaseCommand):
+    help = "Run the periodic-job scheduler: every --interval seconds enqueue the jobs whose slot is due."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=20.0, help="seconds between ticks (default 20)")
+        parser.add_argument("--once", action="store_true", help="run one tick and exit")
+
+    def handle(self, *args, interval: float, once: bool, **options):
+        autodiscover()
+        jobs = registered_jobs()
+        self.stdout.write(f"scheduler: {len(jobs)} periodic job(s): " + ", ".join(j.name for j in jobs))
+        stop = threading.Event()
+        if not once:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, lambda *_: stop.set())
+        while True:
+            close_old_connections()
+            try:
+                for name in run_due_jobs():
+                    self.stdout.write(f"enqueued {name}")
+            except Exception as exc:  # noqa: BLE001 - a locked or lost database must not kill the loop
+                if once:
+                    raise
+                self.stderr.write(f"scheduler tick failed: {exc.__class__.__name__}: {exc}")
+            if once or stop.wait(max(interval, 1.0)):
+                break
+        close_old_connections()
