@@ -1,0 +1,17 @@
+"""The Huli district demo (`wenming load_demo [--seed N]`): realistic, reproducible, idempotent data.
+
+Plain modules, not a Django app: `steps.py` lists the ordered steps, each in its own module
+(geography, organisation, points, accounts …); `load()` runs them. Same seed → same data; running twice
+changes nothing the second time.
+"""
+
+from typing import TextIO
+
+DEFAULT_SEED = 2026
+
+
+def load(seed: int = DEFAULT_SEED, *, stdout: TextIO | None = None) -> dict[str, int]:
+    """Load (or bring up to date) the demo; returns rows per model. Imported lazily: needs Django set up."""
+    from wenming.demo.runner import run
+
+    return run(seed=seed, stdout=stdout)

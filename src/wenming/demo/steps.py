@@ -1,0 +1,23 @@
+"""The demo's ordered steps. Each is a function `(ctx: DemoContext) -> None` that must be idempotent (a
+second run with the same seed changes nothing); the runner gives it a fresh rng seeded from (seed, the
+function's name) and runs it in its own transaction.
+
+Later capabilities (cases, inspections, citizen reports …) append their own step to STEPS, after the
+steps whose objects they use (`ctx.units`, `ctx.areas`, `ctx.points`, `ctx.people` … or the database).
+"""
+
+from wenming.demo.accounts import load_accounts
+from wenming.demo.geography import load_areas
+from wenming.demo.organisation import load_duties, load_groups, load_units
+from wenming.demo.points import load_points
+from wenming.demo.standard import load_standard
+
+STEPS = [
+    load_units,  # units of every level, street offices and community committees
+    load_groups,  # SG01–SG10, before the standard so its categories link to them
+    load_standard,  # the default standard: point types, criteria, categories
+    load_areas,  # district → streets → communities → grids with synthetic boundaries
+    load_points,  # ≈ 490 points over every point type, each with unit, guarantor and named person
+    load_duties,  # 定人定岗定责: street, community, grid, guarantor, road chief, point owner, group
+    load_accounts,  # the ten demo accounts
+]
