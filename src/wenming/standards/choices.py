@@ -22,13 +22,22 @@ class Method(models.TextChoices):
 
 
 class GradingRule(models.TextChoices):
-    """How one criterion is graded from its observations (domain.md §2)."""
+    """How one criterion is graded from its observations (domain.md §2); params: `standards/rules.py`."""
 
     COMPLIANCE = "compliance", _("符合/不符合")  # params: {}
-    ABC = "abc", _("A/B/C/C# 分档")  # params: {"thresholds": [0, 1, 2, 3], "rates": [1, 0.66, 0.33, 0]}
+    ABC = (
+        "abc",
+        _("A/B/C/C# 分档"),
+    )  # params: {"thresholds": [0, 1, 2, 3], "rates": [1, 0.66, 0.33, 0], "letters": […]}
     DEDUCTION = "deduction", _("按次扣分（封顶）")  # params: {"per_problem": 0.5, "cap": <= weight}
-    QUOTA = "quota", _("数量达标")  # params: {"required": 2, "per_missing": 0.5}
-    SAMPLED = "sampled", _("抽样子单元")  # params: {"sample_size": 5, "grades": {"A": 5, "B": 4}}
+    QUOTA = (
+        "quota",
+        _("数量达标"),
+    )  # params: {"required": 2, "per_missing": 0.5, "cap": <= weight, "unit": "处"}
+    SAMPLED = (
+        "sampled",
+        _("抽样子单元"),
+    )  # params: {"sample_size": 5, "grades": {"A": 5, "B": 4}, "fallback": "C", "rates": {…}, "unit": "个"}
 
 
 class CategoryKind(models.TextChoices):
