@@ -19,7 +19,12 @@ class Area(TimeStampedModel):
     name = models.CharField(_("名称"), max_length=80)
     level = models.CharField(_("层级"), max_length=12, choices=AreaLevel.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Materialised path of primary keys ("/1/7/42/"): subtree = path__startswith.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
@@ -27,11 +32,17 @@ class Area(TimeStampedModel):
     households = models.PositiveIntegerField(_("户数"), null=True, blank=True)
     boundary = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
     boundary_is_synthetic = models.BooleanField(_("边界为示意"), default=False)
+    description = models.TextField(_("说明"), blank=True)
     centroid_lat = models.FloatField(_("中心纬度"), null=True, blank=True)
     centroid_lon = models.FloatField(_("中心经度"), null=True, blank=True)
     unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("属地单位"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="territories", help_text=_("属地兜底：无明确责任单位时由此单位负责"),
+        "org.Unit",
+        verbose_name=_("属地单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="territories",
+        help_text=_("属地兜底：无明确责任单位时由此单位负责"),
     )
     history = HistoricalRecords()
 
@@ -66,8 +77,12 @@ class Area(TimeStampedModel):
             raise ValidationError({"parent": _("上级区域不能是本区域或其下级（循环引用）。")})
         expected = AREA_CODE_LENGTH.get(self.level)
         if expected and (len(self.code or "") != expected or not (self.code or "").isdigit()):
-            raise ValidationError({"code": _("%(level)s编码应为 %(n)d 位数字。") % {
-                "level": self.get_level_display(), "n": expected}})
+            raise ValidationError(
+                {
+                    "code": _("%(level)s编码应为 %(n)d 位数字。")
+                    % {"level": self.get_level_display(), "n": expected}
+                }
+            )
 
 
 class Point(TimeStampedModel):
@@ -85,22 +100,41 @@ class Point(TimeStampedModel):
         _("原始坐标系"), max_length=10, choices=CoordSystem.choices, default=CoordSystem.WGS84
     )
     area = models.ForeignKey(
-        Area, verbose_name=_("所在区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="points"
+        Area,
+        verbose_name=_("所在区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="points",
     )
     area_overridden = models.BooleanField(_("手工指定区域"), default=False)
     responsible_unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("责任单位"), null=True, blank=True, on_delete=models.PROTECT,
+        "org.Unit",
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="points",
     )
     guarantor_unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("包保单位"), null=True, blank=True, on_delete=models.SET_NULL,
+        "org.Unit",
+        verbose_name=_("包保单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="guaranteed_points",
     )
     responsible_person = models.ForeignKey(
-        "org.Person", verbose_name=_("点位责任人"), null=True, blank=True, on_delete=models.SET_NULL,
+        "org.Person",
+        verbose_name=_("点位责任人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="points",
     )
-    status = models.CharField(_("状态"), max_length=12, choices=PointStatus.choices, default=PointStatus.ACTIVE)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=PointStatus.choices, default=PointStatus.ACTIVE
+    )
     note = models.TextField(_("备注"), blank=True)
     history = HistoricalRecords()
 
@@ -122,21 +156,39 @@ class Point(TimeStampedModel):
 class Duty(TimeStampedModel):
     """A duty in the fine grid (定人定岗定责): a person, a post, what they answer for, and dates."""
 
-    person = models.ForeignKey("org.Person", verbose_name=_("人员"), on_delete=models.CASCADE, related_name="duties")
+    person = models.ForeignKey(
+        "org.Person", verbose_name=_("人员"), on_delete=models.CASCADE, related_name="duties"
+    )
     post = models.CharField(_("岗位"), max_length=20, choices=Post.choices)
     area = models.ForeignKey(
-        Area, verbose_name=_("负责区域"), null=True, blank=True, on_delete=models.CASCADE, related_name="duties"
+        Area,
+        verbose_name=_("负责区域"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="duties",
     )
     point = models.ForeignKey(
-        Point, verbose_name=_("负责点位"), null=True, blank=True, on_delete=models.CASCADE, related_name="duties"
+        Point,
+        verbose_name=_("负责点位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="duties",
     )
     category = models.ForeignKey(
-        "standards.ProblemCategory", verbose_name=_("负责问题类别"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="duties",
+        "standards.ProblemCategory",
+        verbose_name=_("负责问题类别"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="duties",
     )
     responsibilities = models.CharField(_("职责"), max_length=300, blank=True)
     start_date = models.DateField(_("开始日期"))
-    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    end_date = models.DateField(
+        _("结束日期"), null=True, blank=True, help_text=_("自该日起不再负责；留空为长期")
+    )
     history = HistoricalRecords()
 
     objects = DutyQuerySet.as_manager()
@@ -147,7 +199,9 @@ class Duty(TimeStampedModel):
         ordering = ["post", "start_date"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(area__isnull=False) | models.Q(point__isnull=False) | models.Q(category__isnull=False),
+                condition=models.Q(area__isnull=False)
+                | models.Q(point__isnull=False)
+                | models.Q(category__isnull=False),
                 name="duty_has_subject",
             )
         ]

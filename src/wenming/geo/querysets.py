@@ -1,9 +1,34 @@
-"""Business reads for places, scoped by `restrict(user, action)` through `user.scope()`."""
+"""Business reads for places, scoped by `restrict(user, action)` through `user.scope()`.
+
+Who sees what (action "view"; changes are district-wide admin/office only):
+* admin, office, leader, auditor: everything;
+* inspectors and special-group leads: every point and area (they work across the whole inventory);
+* every signed-in user: the district and street areas (public geography, so every map has its outline);
+* street / community / grid staff: their area subtrees (points located there, duties there) and, so the
+  tree and the map can be drawn, the ancestors of their areas;
+* unit handlers: points their units answer for (responsible or 包保 guarantor), the areas whose
+  territorial unit (属地单位) is theirs, with subtrees and ancestors, and duties of their people/points;
+* everybody: points and duties naming their own person.
+"""
 
 import datetime
 
 from django.db import models
 from django.utils import timezone
+
+PUBLIC_LEVELS = ("district", "street")
+
+
+def _territory_q(scope) -> models.Q:
+    """Areas whose territorial unit is one of the user's units, with their subtrees."""
+    if not scope.unit_ids:
+        return models.Q(pk__in=[])
+    from wenming.geo.models import Area
+
+    q = models.Q(pk__in=[])
+    for path in Area.objects.filter(unit_id__in=scope.unit_ids).values_list("path", flat=True):
+        q |= models.Q(path__startswith=path)
+    return q
 
 
 class AreaQuerySet(models.QuerySet):
@@ -11,14 +36,35 @@ class AreaQuerySet(models.QuerySet):
         """The area and everything below it."""
         return self.filter(path__startswith=area.path)
 
+    def of_level(self, level):
+        return self.filter(level=level)
+
     def restrict(self, user, action: str = "view"):
         scope = user.scope()
         if scope.sees_all(action):
             return self
         if action != "view":
             return self.none()
-        # Areas inside the user's scope, plus their ancestors (so the tree can be drawn).
-        return self.filter(pk__in=scope.area_ids | scope.area_ancestor_ids)
+        if scope.sees_all_points:
+            return self
+        # The district and its streets are public geography: every signed-in user sees them, so each
+        # map has its outline and street names even when the user's own scope holds no area.
+        q = (
+            models.Q(level__in=PUBLIC_LEVELS)
+            if getattr(user, "is_authenticated", False)
+            else models.Q(pk__in=[])
+        )
+        q |= models.Q(pk__in=scope.area_ids | scope.area_ancestor_ids)
+        territory = _territory_q(scope)
+        if scope.unit_ids:
+            from wenming.geo.models import Area
+
+            q |= territory
+            ancestors = set()
+            for path in Area.objects.filter(territory).values_list("path", flat=True):
+                ancestors.update(int(x) for x in path.strip("/").split("/") if x)
+            q |= models.Q(pk__in=ancestors)
+        return self.filter(q)
 
 
 class PointQuerySet(models.QuerySet):
@@ -30,25 +76,49 @@ class PointQuerySet(models.QuerySet):
     def in_area(self, area):
         return self.filter(area__path__startswith=area.path)
 
+    def search(self, text: str):
+        """Code, name or address contains the text."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(code__icontains=text)
+            | models.Q(name__icontains=text)
+            | models.Q(address__icontains=text)
+        )
+
+    def answered_by(self, unit_ids):
+        """Points a unit answers for, as responsible unit or guarantor (包保单位)."""
+        return self.filter(
+            models.Q(responsible_unit_id__in=unit_ids) | models.Q(guarantor_unit_id__in=unit_ids)
+        )
+
     def restrict(self, user, action: str = "view"):
         scope = user.scope()
         if scope.sees_all(action):
             return self
         if action != "view":
             return self.none()
-        q = models.Q(area_id__in=scope.area_ids) | models.Q(responsible_unit_id__in=scope.unit_ids)
-        q |= models.Q(guarantor_unit_id__in=scope.unit_ids)
-        if scope.person_id:
-            q |= models.Q(responsible_person_id=scope.person_id)
         if scope.sees_all_points:
             return self
+        q = models.Q(area_id__in=scope.area_ids)
+        if scope.unit_ids:
+            q |= models.Q(responsible_unit_id__in=scope.unit_ids) | models.Q(
+                guarantor_unit_id__in=scope.unit_ids
+            )
+        if scope.person_id:
+            q |= models.Q(responsible_person_id=scope.person_id)
         return self.filter(q)
 
 
 class DutyQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
+        """Duties in force on a day (default today). The end date is the first day the duty no longer
+        applies: a duty ended today is already off duty today."""
         on = on or timezone.localdate()
-        return self.filter(start_date__lte=on).filter(models.Q(end_date__isnull=True) | models.Q(end_date__gte=on))
+        return self.filter(start_date__lte=on).filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gt=on)
+        )
 
     def restrict(self, user, action: str = "view"):
         scope = user.scope()
@@ -56,8 +126,12 @@ class DutyQuerySet(models.QuerySet):
             return self
         if action != "view":
             return self.none()
-        return self.filter(
-            models.Q(area_id__in=scope.area_ids)
-            | models.Q(point__area_id__in=scope.area_ids)
-            | models.Q(person__unit_id__in=scope.unit_ids)
-        )
+        q = models.Q(area_id__in=scope.area_ids) | models.Q(point__area_id__in=scope.area_ids)
+        if scope.unit_ids:
+            q |= models.Q(person__unit_id__in=scope.unit_ids)
+            q |= models.Q(point__responsible_unit_id__in=scope.unit_ids)
+        if scope.group_ids:
+            q |= models.Q(category__special_group_id__in=scope.group_ids)
+        if scope.person_id:
+            q |= models.Q(person_id=scope.person_id)
+        return self.filter(q)

@@ -18,7 +18,12 @@ class Unit(TimeStampedModel):
     short_name = models.CharField(_("简称"), max_length=40, blank=True)
     level = models.CharField(_("层级"), max_length=20, choices=UnitLevel.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
@@ -53,7 +58,9 @@ class SpecialGroup(TimeStampedModel):
     lead_unit = models.ForeignKey(
         Unit, verbose_name=_("牵头单位"), on_delete=models.PROTECT, related_name="led_groups"
     )
-    member_units = models.ManyToManyField(Unit, verbose_name=_("成员单位"), blank=True, related_name="member_of_groups")
+    member_units = models.ManyToManyField(
+        Unit, verbose_name=_("成员单位"), blank=True, related_name="member_of_groups"
+    )
     order = models.PositiveIntegerField(_("排序"), default=0)
     history = HistoricalRecords(m2m_fields=[member_units])
 
@@ -75,7 +82,9 @@ class Person(TimeStampedModel):
     """A named person who can be answerable for a place or a duty (责任人, 网格员 …)."""
 
     name = models.CharField(_("姓名"), max_length=60)
-    unit = models.ForeignKey(Unit, verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="people")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="people"
+    )
     title = models.CharField(_("职务"), max_length=60, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     is_active = models.BooleanField(_("在岗"), default=True)

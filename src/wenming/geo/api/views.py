@@ -1,0 +1,159 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from wenming.geo import services
+from wenming.geo.api.serializers import (
+    AreaDetailSerializer,
+    AreaSerializer,
+    DutyEndSerializer,
+    DutySerializer,
+    PointSerializer,
+    PointWriteSerializer,
+)
+from wenming.geo.filtersets import AreaFilterSet, DutyFilterSet, PointFilterSet
+from wenming.geo.geojson import areas_feature_collection, points_feature_collection
+from wenming.geo.models import Area, Duty, Point
+from wenming.org.api.base import ScopedViewSetMixin
+
+
+class GeoJSONRenderer(JSONRenderer):
+    """`?format=geojson` on the area list: the same areas as a FeatureCollection."""
+
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
+GEOJSON_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+class AreaViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The area tree (区/街道/社区/网格). `?format=geojson` or `/geojson/` for boundaries."""
+
+    model = Area
+    filterset_class = AreaFilterSet
+    ordering_fields = ["code", "name", "level"]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, GeoJSONRenderer]
+
+    def base_queryset(self):
+        qs = Area.objects.select_related("unit").order_by("code")
+        if self.action == "list" and not self._wants_geojson():
+            qs = qs.defer("boundary")
+        return qs
+
+    def get_serializer_class(self):
+        return AreaDetailSerializer if self.action == "retrieve" else AreaSerializer
+
+    def _wants_geojson(self) -> bool:
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return getattr(renderer, "format", "") == "geojson"
+
+    def list(self, request, *args, **kwargs):
+        if self._wants_geojson():
+            return self.geojson(request)
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: OpenApiResponse(GEOJSON_SCHEMA, description="GeoJSON FeatureCollection")})
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def geojson(self, request, *args, **kwargs):
+        """Boundaries of the (filtered) areas in scope as a GeoJSON FeatureCollection (WGS-84)."""
+        areas = self.filter_queryset(self.get_queryset()).exclude(boundary__isnull=True)
+        return Response(areas_feature_collection(areas), content_type="application/geo+json")
+
+
+class PointViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    """Inspection points in scope; office creates and edits through `geo.services` (no delete: retire)."""
+
+    model = Point
+    filterset_class = PointFilterSet
+    ordering_fields = ["code", "name", "updated_at"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def base_queryset(self):
+        return (
+            Point.objects.select_related("point_type", "area", "responsible_unit", "guarantor_unit",
+                                         "responsible_person")
+            .only(
+                *[f.name for f in Point._meta.concrete_fields],
+                "point_type__name", "area__name", "responsible_unit__name", "guarantor_unit__name",
+                "responsible_person__name",
+            )
+            .order_by("code")
+        )  # fmt: skip
+
+    def get_serializer_class(self):
+        return (
+            PointWriteSerializer if self.action in ("create", "update", "partial_update") else PointSerializer
+        )
+
+    @extend_schema(request=PointWriteSerializer, responses={201: PointSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = PointWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        point = self.call_service(services.create_point, **serializer.validated_data)
+        return Response(PointSerializer(point).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PointWriteSerializer, responses={200: PointSerializer})
+    def update(self, request, *args, **kwargs):
+        point = self.get_object()
+        partial = kwargs.pop("partial", False)
+        serializer = PointWriteSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        # Partial updates carry only the fields sent; lat and lon go together (the service checks).
+        point = self.call_service(services.update_point, point=point, **serializer.validated_data)
+        return Response(PointSerializer(point).data)
+
+    @extend_schema(request=PointWriteSerializer, responses={200: PointSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)
+
+    @extend_schema(responses={200: OpenApiResponse(GEOJSON_SCHEMA, description="GeoJSON FeatureCollection")})
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def geojson(self, request, *args, **kwargs):
+        """The (filtered) points in scope as GeoJSON, coloured by type, with a `point_types` legend."""
+        points = self.filter_queryset(Point.objects.restrict(request.user, "view"))
+        return Response(points_feature_collection(points), content_type="application/geo+json")
+
+
+class DutyViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Duties of the fine grid (定人定岗定责); office assigns and ends them."""
+
+    model = Duty
+    serializer_class = DutySerializer
+    filterset_class = DutyFilterSet
+    ordering_fields = ["post", "start_date"]
+
+    def base_queryset(self):
+        return Duty.objects.select_related("person", "area", "point", "category").order_by(
+            "post", "start_date", "id"
+        )
+
+    def perform_create(self, serializer):
+        serializer.instance = self.call_service(services.create_duty, **serializer.validated_data)
+
+    @extend_schema(request=DutyEndSerializer, responses={200: DutySerializer})
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """End the duty (default today); the row stays as history."""
+        duty = self.get_object()
+        serializer = DutyEndSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        duty = self.call_service(
+            services.end_duty, duty=duty, end_date=serializer.validated_data.get("end_date")
+        )
+        return Response(DutySerializer(duty).data)
