@@ -52,8 +52,12 @@ ROUNDS = (
     RoundSpec("daily-2", "daily", "常态巡查（第二期）", 56, 5, "busy", 10, False),
     RoundSpec("supervision-1", "supervision", "重点点位专项督查", 42, 4, "themed", 8, False),
     RoundSpec("mock-1", "mock", "全区模拟测评", 28, 6, "all", 3, True),
-    RoundSpec("city-quarterly", "city_quarterly", "市季度测评（湖里区）", 14, 2, "all", 3, True, recorded=True),
-    RoundSpec("daily-3", "daily", "常态巡查（本期）", 4, 10, "busy", 10, False, closed=False, done_share=0.45),
+    RoundSpec(
+        "city-quarterly", "city_quarterly", "市季度测评（湖里区）", 14, 2, "all", 3, True, recorded=True
+    ),
+    RoundSpec(
+        "daily-3", "daily", "常态巡查（本期）", 4, 10, "busy", 10, False, closed=False, done_share=0.45
+    ),
 )
 
 
@@ -115,7 +119,10 @@ def _ensure_inspectors(ctx: DemoContext) -> list:
     missing = {u: s for u, s in scopes.items() if u not in existing}
     if missing:
         ensure_demo_accounts(password=settings.DEMO_PASSWORD, scopes=missing)
-    return [User.objects.get(username="inspector"), *User.objects.filter(username__in=scopes).order_by("username")]
+    return [
+        User.objects.get(username="inspector"),
+        *User.objects.filter(username__in=scopes).order_by("username"),
+    ]
 
 
 def _plan(world: _World, spec: RoundSpec, rng: random.Random) -> dict:
@@ -125,7 +132,10 @@ def _plan(world: _World, spec: RoundSpec, rng: random.Random) -> dict:
         codes = sorted(rng.sample(world.type_codes[6:], min(6, len(world.type_codes[6:]))))
     else:
         codes = world.type_codes
-    return {"mode": "stratified" if spec.stratified else "random", "per_type": {c: spec.per_type for c in codes}}
+    return {
+        "mode": "stratified" if spec.stratified else "random",
+        "per_type": {c: spec.per_type for c in codes},
+    }
 
 
 def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -140,13 +150,25 @@ def _load_round(world: _World, spec: RoundSpec, index: int, rng: random.Random) 
     end = start + datetime.timedelta(days=spec.days - 1)
     note = f"{MARK}[demo:{spec.key}] " + ("根据测评机构反馈表事后录入。" if spec.recorded else "")
     round_ = services.create_round(
-        actor=world.office, kind=spec.kind, name=spec.name, period_start=start, period_end=end,
-        test_date=end if spec.recorded else None, standard_set=world.standard, plan=_plan(world, spec, rng),
-        seed=rng.randrange(1, 2**31), note=note.strip(), inspectors=world.inspectors, team_size=TEAM_SIZE,
+        actor=world.office,
+        kind=spec.kind,
+        name=spec.name,
+        period_start=start,
+        period_end=end,
+        test_date=end if spec.recorded else None,
+        standard_set=world.standard,
+        plan=_plan(world, spec, rng),
+        seed=rng.randrange(1, 2**31),
+        note=note.strip(),
+        inspectors=world.inspectors,
+        team_size=TEAM_SIZE,
     )
     services.publish_round(actor=world.office, round=round_, now=_at(start, 8))
-    tasks = list(round_.tasks.select_related("point__area", "point__point_type").prefetch_related("inspectors"))
-    tasks = tasks[: round(len(tasks) * spec.done_share)] if spec.done_share < 1 else tasks
+    tasks = list(
+        round_.tasks.select_related("point__area", "point__point_type").prefetch_related("inspectors")
+    )
+    if spec.done_share < 1:  # an open round: every team is part-way through its points
+        tasks = sorted(rng.sample(tasks, round(len(tasks) * spec.done_share)), key=lambda t: t.pk)
     trend = 1.3 - 0.11 * index  # problems get rarer round after round
     inspections = []
     for task in tasks:
@@ -183,31 +205,42 @@ def _inspect(world: _World, round_, task, day: datetime.date, trend: float, rng:
     from wenming.inspections.checklist import applicable_criteria
 
     point = task.point
-    criteria = list(applicable_criteria(round_.standard_set, point.point_type).select_related("category__parent"))
+    criteria = list(
+        applicable_criteria(round_.standard_set, point.point_type).select_related("category__parent")
+    )
     p_street = BASE_FAILURE * world.factor_of(point) * trend
     observations, photos, after = [], {}, {}
     for criterion in sorted(criteria, key=lambda c: c.code):
-        theme = criterion.category.parent.code if criterion.category_id and criterion.category.parent_id else ""
+        theme = (
+            criterion.category.parent.code if criterion.category_id and criterion.category.parent_id else ""
+        )
         if rng.random() < 0.03:
             observations.append({"criterion": criterion.pk, "result": "na"})
             continue
         fail = rng.random() < p_street * (1.6 if theme in EASY_LOSS_THEMES else 0.8)
         obs = _observation(criterion, fail, rng)
         if fail:
-            obs["note"] = rng.choice(("现场发现，已拍照取证。", "与责任人现场确认。", "多处存在，需限期整改。", ""))
+            obs["note"] = rng.choice(
+                ("现场发现，已拍照取证。", "与责任人现场确认。", "多处存在，需限期整改。", "")
+            )
             photos[criterion.pk] = [_photo(point.code, criterion.code, day, rng)]
             if rng.random() < FIXED_ON_SPOT_SHARE:
                 obs["fixed_on_spot"] = True
                 after[criterion.pk] = [_photo(point.code, criterion.code, day, rng, fixed=True)]
         observations.append(obs)
     submitted = _at(day, rng.randrange(9, 17), rng.randrange(60))
-    submitted = min(submitted, timezone.now() - datetime.timedelta(minutes=rng.randrange(5, 90)))  # never ahead
+    submitted = min(
+        submitted, timezone.now() - datetime.timedelta(minutes=rng.randrange(5, 90))
+    )  # never ahead
     lat, lon, location_note = _position(point, rng)
     data = {
         "client_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         "task": task.pk,
         "started_at": (submitted - datetime.timedelta(minutes=rng.randrange(12, 45))).isoformat(),
-        "lat": lat, "lon": lon, "accuracy": rng.choice((5, 8, 10, 15, 25)), "location_note": location_note,
+        "lat": lat,
+        "lon": lon,
+        "accuracy": rng.choice((5, 8, 10, 15, 25)),
+        "location_note": location_note,
         "observations": observations,
     }
     team = sorted(task.inspectors.all(), key=lambda u: u.username)
@@ -233,12 +266,16 @@ def _photo(point_code: str, criterion_code: str, day: datetime.date, rng: random
     """A generated evidence photo (Pillow-drawn JPEG, clearly synthetic)."""
     from PIL import Image, ImageDraw
 
-    colour = (70, 150, 90) if fixed else (rng.randrange(120, 200), rng.randrange(60, 120), rng.randrange(40, 90))
+    colour = (
+        (70, 150, 90) if fixed else (rng.randrange(120, 200), rng.randrange(60, 120), rng.randrange(40, 90))
+    )
     image = Image.new("RGB", (480, 360), colour)
     draw = ImageDraw.Draw(image)
     for _ in range(6):
         x, y = rng.randrange(0, 420), rng.randrange(60, 320)
-        draw.rectangle((x, y, x + rng.randrange(20, 60), y + rng.randrange(10, 40)), outline=(255, 255, 255), width=2)
+        draw.rectangle(
+            (x, y, x + rng.randrange(20, 60), y + rng.randrange(10, 40)), outline=(255, 255, 255), width=2
+        )
     label = "FIXED" if fixed else "FOUND"
     draw.text((12, 12), f"DEMO {label} {point_code} {criterion_code} {day:%Y-%m-%d}", fill=(255, 255, 255))
     buffer = io.BytesIO()

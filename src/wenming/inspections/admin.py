@@ -1,0 +1,48 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from wenming.inspections.models import Inspection, Observation, ObservationPhoto, Round, RoundInspector, Task
+
+
+class RoundInspectorInline(admin.TabularInline):
+    model = RoundInspector
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Round)
+class RoundAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "state", "period_start", "period_end", "seed"]
+    list_filter = ["kind", "state"]
+    search_fields = ["name"]
+    readonly_fields = ["state", "seed", "published_at", "closed_at", "copied_from"]
+    inlines = [RoundInspectorInline]
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ["round", "point", "team", "state"]
+    list_filter = ["state"]
+    raw_id_fields = ["round", "point", "inspectors"]
+
+
+class ObservationInline(admin.TabularInline):
+    model = Observation
+    extra = 0
+    raw_id_fields = ["criterion", "case"]
+    readonly_fields = ["result", "problems", "count", "sub_results", "fixed_on_spot"]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ["point", "round", "inspector", "submitted_at", "distance_m", "far_away"]
+    list_filter = ["far_away", "round__kind"]
+    raw_id_fields = ["round", "task", "point", "inspector", "co_inspectors"]
+    readonly_fields = ["client_id"]
+    inlines = [ObservationInline]
+
+
+@admin.register(ObservationPhoto)
+class ObservationPhotoAdmin(admin.ModelAdmin):
+    list_display = ["observation", "stage", "width", "height", "created_at"]
+    raw_id_fields = ["observation", "uploaded_by"]
