@@ -1,13 +1,13 @@
 """Accounts: the custom user, memberships (role + scope) and the scope every list is restricted by."""
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from wenming.accounts.choices import Role
+from wenming.accounts.querysets import MembershipQuerySet, UserManager
 
 
 class User(AbstractUser):
@@ -16,7 +16,11 @@ class User(AbstractUser):
     display_name = models.CharField(_("显示名称"), max_length=60, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     person = models.ForeignKey(
-        "org.Person", verbose_name=_("对应人员"), null=True, blank=True, on_delete=models.SET_NULL,
+        "org.Person",
+        verbose_name=_("对应人员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="users",
     )
     is_demo = models.BooleanField(_("演示账号"), default=False)
@@ -44,27 +48,17 @@ class User(AbstractUser):
         return self.scope().roles | ({Role.ADMIN.value} if self.is_superuser else set())
 
 
-class MembershipQuerySet(models.QuerySet):
-    def active(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(is_active=True).filter(
-            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on)
-        )
-
-    def restrict(self, user, action: str = "view"):
-        scope = user.scope()
-        if scope.has_role(Role.ADMIN):
-            return self
-        return self.filter(user=user) if action == "view" else self.none()
-
-
 class Membership(models.Model):
     """A role held by a user within a scope: a unit, an area subtree or a special group (角色与范围)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
-    unit = models.ForeignKey("org.Unit", verbose_name=_("单位"), null=True, blank=True, on_delete=models.CASCADE)
-    area = models.ForeignKey("geo.Area", verbose_name=_("区域"), null=True, blank=True, on_delete=models.CASCADE)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("单位"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    area = models.ForeignKey(
+        "geo.Area", verbose_name=_("区域"), null=True, blank=True, on_delete=models.CASCADE
+    )
     special_group = models.ForeignKey(
         "org.SpecialGroup", verbose_name=_("专项组"), null=True, blank=True, on_delete=models.CASCADE
     )

@@ -3,6 +3,8 @@
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
+
 from wenming.accounts.choices import DISTRICT_READERS, DISTRICT_WRITERS, Role
 
 
@@ -35,8 +37,19 @@ class Scope:
         """Inspectors and special-group leads work across the district's whole point inventory."""
         return bool(self.roles & {Role.INSPECTOR, Role.GROUP_LEAD})
 
-
-EMPTY_SCOPE = Scope()
+    def summary(self) -> dict:
+        """A small description of the reach for APIs and profile pages (counts, not id lists)."""
+        return {
+            "district_wide_view": self.sees_all("view"),
+            "district_wide_change": self.sees_all("change"),
+            "all_points": self.sees_all("view") or self.sees_all_points,
+            "units": len(self.unit_ids),
+            "areas": len(self.area_ids),
+            "special_groups": len(self.group_ids),
+            "special_group_units": len(self.group_unit_ids),
+            "person_id": self.person_id,
+            "is_third_party": self.is_third_party,
+        }
 
 
 def build_scope(user) -> Scope:
@@ -44,7 +57,7 @@ def build_scope(user) -> Scope:
     from wenming.org.models import SpecialGroup, Unit
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return EMPTY_SCOPE
+        return Scope()  # a fresh one: the id sets are mutable and must never be shared between users
     memberships = list(user.memberships.active().select_related("area"))
     scope = Scope(
         roles=frozenset(m.role for m in memberships),
@@ -84,3 +97,14 @@ def _unit_descendants(Unit, roots: set[int]) -> set[int]:
         frontier = set(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
         found |= frontier
     return found
+
+
+class AnonymousVisitor(AnonymousUser):
+    """The API's unauthenticated user (DRF `UNAUTHENTICATED_USER`): it has an empty scope, so every
+    `restrict()` gives it nothing instead of failing, e.g. while drf-spectacular builds the schema."""
+
+    def scope(self) -> Scope:
+        return Scope()
+
+    def role_codes(self) -> frozenset[str]:
+        return frozenset()

@@ -1,4 +1,16 @@
+"""Mounted at /api/v1/ (not /api/v1/accounts/): auth/token/, auth/me/, users/."""
+
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from wenming.accounts.api import views
+
 router = DefaultRouter(trailing_slash=True)
-urlpatterns = router.urls
+router.include_root_view = False
+router.register("users", views.UserViewSet, basename="user")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="api-auth-token"),
+    path("auth/me/", views.MeView.as_view(), name="api-auth-me"),
+    *router.urls,
+]

@@ -17,16 +17,30 @@ class Command(BaseCommand):
     requires_system_checks: list = []
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, default=1.0,
-                            help="Data size factor: 1.0 = 1,000,000 positions / 10,000 grid cells / 100,000 points.")
-        parser.add_argument("--repeat", type=int, default=5, help="Timings per figure (the median is reported).")
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="Data size factor: 1.0 = 1,000,000 positions / 10,000 grid cells / 100,000 points.",
+        )
+        parser.add_argument(
+            "--repeat", type=int, default=5, help="Timings per figure (the median is reported)."
+        )
         parser.add_argument("--seed", type=int, default=20260101, help="Seed of the synthetic data.")
-        parser.add_argument("--only", action="append", default=[], metavar="NAME",
-                            help="Run only this benchmark (repeatable). See --list.")
+        parser.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="Run only this benchmark (repeatable). See --list.",
+        )
         parser.add_argument("--list", action="store_true", help="List the benchmarks and exit.")
-        parser.add_argument("--database-url", default="",
-                            help="A PostgreSQL server to run on: postgres://user@host:port/db. A new database "
-                                 "wenming_bench_* is created there and dropped afterwards.")
+        parser.add_argument(
+            "--database-url",
+            default="",
+            help="A PostgreSQL server to run on: postgres://user@host:port/db. A new database "
+            "wenming_bench_* is created there and dropped afterwards.",
+        )
         parser.add_argument("--output", default="", help="Also write the JSON report to this file.")
         parser.add_argument("--keep", action="store_true", help="Keep the temporary SQLite database.")
         parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -44,7 +58,10 @@ class Command(BaseCommand):
         try:
             if options["child"]:
                 report = runner.run_child(
-                    names=options["only"], scale=options["scale"], repeat=options["repeat"], seed=options["seed"],
+                    names=options["only"],
+                    scale=options["scale"],
+                    repeat=options["repeat"],
+                    seed=options["seed"],
                     log=lambda message: print(message, file=sys.stderr, flush=True),
                 )
             else:
@@ -52,9 +69,14 @@ class Command(BaseCommand):
                 if unknown:
                     raise CommandError(f"unknown benchmark(s): {', '.join(unknown)} (see --list)")
                 report = runner.run(
-                    data_dir=settings.DATA_DIR, names=options["only"], scale=options["scale"],
-                    repeat=options["repeat"], seed=options["seed"], database_url=options["database_url"],
-                    keep=options["keep"], stderr=sys.stderr,
+                    data_dir=settings.DATA_DIR,
+                    names=options["only"],
+                    scale=options["scale"],
+                    repeat=options["repeat"],
+                    seed=options["seed"],
+                    database_url=options["database_url"],
+                    keep=options["keep"],
+                    stderr=sys.stderr,
                 )
         except runner.BenchError as exc:
             raise CommandError(str(exc))

@@ -1,0 +1,61 @@
+"""Business reads for accounts: who holds which grants, scoped by `restrict(user, action)`."""
+
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.utils import timezone
+
+from wenming.accounts.choices import Role
+
+
+class UserQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        """Administrators manage every account; anyone else sees only their own (and changes nothing here)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.scope().has_role(Role.ADMIN):
+            return self
+        return self.filter(pk=user.pk) if action == "view" else self.none()
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(username__icontains=text)
+            | models.Q(display_name__icontains=text)
+            | models.Q(phone__icontains=text)
+            | models.Q(email__icontains=text)
+        )
+
+    def with_role(self, role: str, on=None):
+        """Users holding `role` through an active grant (superusers count as admin)."""
+        from wenming.accounts.models import Membership
+
+        holders = Membership.objects.active(on).filter(role=role).values("user_id")
+        q = models.Q(pk__in=holders)
+        if role == Role.ADMIN:
+            q |= models.Q(is_superuser=True)
+        return self.filter(q)
+
+    def demo(self):
+        return self.filter(is_demo=True)
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self, on=None):
+        """Grants in force on `on` (default today): not revoked and not expired."""
+        on = on or timezone.localdate()
+        return self.filter(is_active=True).filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on)
+        )
+
+    def restrict(self, user, action: str = "view"):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.scope().has_role(Role.ADMIN):
+            return self
+        return self.filter(user=user) if action == "view" else self.none()
