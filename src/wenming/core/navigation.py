@@ -110,8 +110,15 @@ def menu_for(user, current_path: str = "") -> list[dict]:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
-            active = url != "/" and current_path.startswith(url)
-            items.append({"label": item.label, "url": url, "active": active})
+            items.append({"label": item.label, "url": url, "active": False})
         if items:
             groups.append({"label": group.label, "items": items})
+    # Only the most specific entry is highlighted (/cases/map/ is 案件地图, not also 问题案件).
+    matches = [i for g in groups for i in g["items"] if i["url"] != "/" and current_path.startswith(i["url"])]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
+    elif current_path == "/":
+        for g in groups:
+            for i in g["items"]:
+                i["active"] = i["url"] == "/"
     return groups
