@@ -6,7 +6,6 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -45,7 +44,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("WENMING_DEBUG", True)
-ALLOWED_HOSTS = [h.strip() for h in env("WENMING_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h.strip() for h in env("WENMING_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("WENMING_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
 # Demo accounts (one shared password) may exist only in DEBUG unless explicitly allowed.
 DEMO_ACCOUNTS_ALLOWED = DEBUG or env_bool("WENMING_ALLOW_DEMO_ACCOUNTS")
@@ -224,11 +225,27 @@ MAP_TILE_ATTRIBUTION = env("WENMING_MAP_TILE_ATTRIBUTION")
 DISTRICT_CODE = env("WENMING_DISTRICT_CODE", "350206")
 DISTRICT_CASE_PREFIX = env("WENMING_CASE_PREFIX", "HL")
 
+# --- problem cases (wenming.cases) ----------------------------------------------------------------------
+CASE_DISPATCH_HOURS = float(env("WENMING_CASE_DISPATCH_HOURS", "1"))  # register + dispatch, working hours
+CASE_DEFAULT_FIX_DAYS = float(env("WENMING_CASE_DEFAULT_FIX_DAYS", "5"))  # a category without a deadline
+CASE_MAX_EXTENSIONS = int(env("WENMING_CASE_MAX_EXTENSIONS", "2"))
+CASE_RECURRENCE_RADIUS_M = float(env("WENMING_CASE_RECURRENCE_RADIUS_M", "50"))
+CASE_RECURRENCE_DAYS = int(env("WENMING_CASE_RECURRENCE_DAYS", "30"))
+# Reminders at these shares of the unit's working time (1.0 = at the deadline); 督办 level 2 this many
+# working hours after level 1 (which is at the deadline).
+CASE_REMINDER_FRACTIONS = tuple(
+    float(f) for f in env("WENMING_CASE_REMINDER_FRACTIONS", "0.75,1.0").split(",")
+)
+CASE_ESCALATION_LEVEL2_HOURS = float(env("WENMING_CASE_ESCALATION_LEVEL2_HOURS", "8"))
+CASE_MAX_PHOTOS = int(env("WENMING_CASE_MAX_PHOTOS", "9"))
+
 # --- tasks ------------------------------------------------------------------------------------------
 TASKS = {
     "default": {
         "BACKEND": (
-            "django.tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
         )
     }
 }
@@ -274,6 +291,16 @@ SPECTACULAR_SETTINGS = {
         "TaskStateEnum": "wenming.inspections.choices.TaskState",
         "ObservationResultEnum": "wenming.inspections.choices.ObservationResult",
         "ObservationPhotoStageEnum": "wenming.inspections.choices.PhotoStage",
+        "SurveyWaveStateEnum": "wenming.surveys.choices.WaveState",
+        "SurveyQuestionKindEnum": "wenming.surveys.choices.QuestionKind",
+        "TrainingKindEnum": "wenming.surveys.choices.TrainingKind",
+        "ExampleKindEnum": "wenming.surveys.choices.ExampleKind",
+        "CaseStateEnum": "wenming.cases.choices.CaseState",  # else it collides with the round/task states
+        "StandardScopeEnum": "wenming.standards.choices.StandardScope",
+        "StandardMethodEnum": "wenming.standards.choices.Method",
+        "GradingRuleEnum": "wenming.standards.choices.GradingRule",
+        "CategoryKindEnum": "wenming.standards.choices.CategoryKind",
+        "DeadlineUnitEnum": "wenming.standards.choices.DeadlineUnit",
     },
 }
 

@@ -78,8 +78,11 @@ MENU: tuple[NavGroup, ...] = (
         (
             NavItem(_("通报"), "bulletins:bulletin_list", OVERSIGHT | {"group_lead"}),
             NavItem(_("考核"), "bulletins:appraisal_list", OVERSIGHT),
-            NavItem(_("问卷调查"), "surveys:survey_list", OVERSIGHT),
+            NavItem(_("问卷调查"), "surveys:survey_list", OVERSIGHT | {"inspector"}),
+            NavItem(_("问卷模板"), "surveys:questionnaire_list", OVERSIGHT),
             NavItem(_("培训"), "surveys:training_list"),
+            NavItem(_("培训覆盖"), "surveys:training_coverage"),
+            NavItem(_("典型示例"), "surveys:example_list"),
         ),
     ),
     NavGroup(
