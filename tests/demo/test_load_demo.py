@@ -55,7 +55,7 @@ def loaded(django_db_setup, django_db_blocker):
     out = io.StringIO()
     with django_db_blocker.unblock(), override_settings(DEMO_ACCOUNTS_ALLOWED=True):
         with transaction.atomic():
-            call_command("load_demo", "--seed", "2026", stdout=out)
+            call_command("load_demo", "--seed", "2026", "--part", "foundation", stdout=out)
             yield out.getvalue()
             transaction.set_rollback(True)
 
@@ -128,7 +128,7 @@ def shape(area: Area):
 
 # --- what was loaded ------------------------------------------------------------------------------------
 def test_command_prints_a_summary_per_model(loaded, db):
-    assert "[7/7] load_accounts ✓" in loaded
+    assert "[8/8] load_accounts ✓" in loaded
     assert "湖里区演示数据已加载（随机种子 2026）" in loaded
     areas = Area.objects.count()
     grids = Area.objects.filter(level=AreaLevel.GRID).count()
@@ -325,7 +325,7 @@ def test_loading_twice_changes_nothing(loaded, db):
     # given the loaded demo
     before_rows, before_state = snapshot(), table_state()
     # when it is loaded again with the same seed
-    load(seed=2026, stdout=io.StringIO())
+    load(seed=2026, stdout=io.StringIO(), part="foundation")
     # then no row was added, changed (updated_at) or given a new history record
     assert table_state() == before_state
     assert snapshot() == before_rows
@@ -337,7 +337,7 @@ def test_the_same_seed_rebuilds_the_same_data(loaded, db):
     wipe_demo()
     assert not Area.objects.exists() and not Point.objects.exists() and not Person.objects.exists()
     # when it is loaded again from scratch with the same seed
-    load(seed=2026, stdout=io.StringIO())
+    load(seed=2026, stdout=io.StringIO(), part="foundation")
     # then codes, names, positions, people, duties and accounts are identical
     assert snapshot() == before
 

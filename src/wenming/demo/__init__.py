@@ -10,8 +10,12 @@ from typing import TextIO
 DEFAULT_SEED = 2026
 
 
-def load(seed: int = DEFAULT_SEED, *, stdout: TextIO | None = None) -> dict[str, int]:
-    """Load (or bring up to date) the demo; returns rows per model. Imported lazily: needs Django set up."""
-    from wenming.demo.runner import run
+def load(seed: int = DEFAULT_SEED, *, stdout: TextIO | None = None, part: str = "all") -> dict[str, int]:
+    """Load (or bring up to date) the demo; returns rows per model. Imported lazily: needs Django set up.
 
-    return run(seed=seed, stdout=stdout)
+    `part="foundation"` loads only the registries and accounts (see `steps.PARTS`).
+    """
+    from wenming.demo.runner import run
+    from wenming.demo.steps import PARTS
+
+    return run(seed=seed, stdout=stdout, steps=PARTS[part])

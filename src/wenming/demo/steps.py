@@ -7,12 +7,17 @@ steps whose objects they use (`ctx.units`, `ctx.areas`, `ctx.points`, `ctx.peopl
 """
 
 from wenming.demo.accounts import load_accounts
+from wenming.demo.calendar import load_calendar
+from wenming.demo.cases import load_cases
 from wenming.demo.geography import load_areas
+from wenming.demo.inspections import load_inspections
 from wenming.demo.organisation import load_duties, load_groups, load_units
 from wenming.demo.points import load_points
 from wenming.demo.standard import load_standard
+from wenming.demo.surveys import load_surveys
 
-STEPS = [
+FOUNDATION_STEPS = [
+    load_calendar,  # the working-day calendar (statutory holidays and 调休) that deadlines are counted on
     load_units,  # units of every level, street offices and community committees
     load_groups,  # SG01–SG10, before the standard so its categories link to them
     load_standard,  # the default standard: point types, criteria, categories
@@ -21,3 +26,13 @@ STEPS = [
     load_duties,  # 定人定岗定责: street, community, grid, guarantor, road chief, point owner, group
     load_accounts,  # the ten demo accounts
 ]
+
+STEPS = [
+    *FOUNDATION_STEPS,
+    load_inspections,  # closed and open rounds; every non-compliance opens a case through the cases service
+    load_cases,  # three months of cases from the other sources, in every state of the workflow
+    load_surveys,  # survey waves with estimates, a training session, the example library
+]
+
+# `wenming load_demo --part foundation`: registries and accounts only (fast; used by the demo's own tests).
+PARTS = {"foundation": FOUNDATION_STEPS, "all": STEPS}

@@ -1,4 +1,14 @@
-from rest_framework.routers import DefaultRouter
+"""Mounted at /api/v1/cases/: the cases themselves at the root, then kpis/, routing-rules/, kpi-formulas/."""
 
-router = DefaultRouter(trailing_slash=True)
-urlpatterns = router.urls
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from wenming.cases.api import views
+
+router = SimpleRouter(trailing_slash=True)
+router.register("routing-rules", views.RoutingRuleViewSet, basename="routing-rule")
+router.register("kpi-formulas", views.KpiFormulaViewSet, basename="kpi-formula")
+router.register("", views.CaseViewSet, basename="case")
+
+app_name = "cases_api"
+urlpatterns = [path("kpis/", views.KpiView.as_view(), name="kpis"), *router.urls]

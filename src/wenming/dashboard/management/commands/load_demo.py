@@ -13,11 +13,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=DEFAULT_SEED, help=_("随机种子（默认 %(d)s）") % {"d": DEFAULT_SEED}
         )
+        parser.add_argument(
+            "--part",
+            choices=["all", "foundation"],
+            default="all",
+            help=_("all：全部演示数据；foundation：仅台账与账号（快速）"),
+        )
 
-    def handle(self, *args, seed: int, **options) -> None:
+    def handle(self, *args, seed: int, part: str = "all", **options) -> None:
         from wenming.accounts.services import DemoAccountsNotAllowed
 
         try:
-            load(seed=seed, stdout=self.stdout)
+            load(seed=seed, stdout=self.stdout, part=part)
         except DemoAccountsNotAllowed as exc:
             raise CommandError(str(exc))

@@ -1,0 +1,262 @@
+"""Serializers of the cases API. State and every workflow field are read-only: they change only through the
+transition endpoints, which call `cases.services.transition`."""
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from wenming.cases import kpis
+from wenming.cases.choices import CaseSource, ReopenReason, Satisfaction, Severity, VerifyResult
+from wenming.cases.models import Case, CaseEvent, CasePhoto, KpiFormula, RoutingRule
+from wenming.cases.workflow import available_actions
+from wenming.core.choices import CoordSystem
+
+
+def can_see_reporter(user) -> bool:
+    """Reporter name/phone are private: the office (and admin) call reporters back; nobody else needs them."""
+    return bool(user and user.is_authenticated and user.scope().sees_all("change"))
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    source_label = serializers.CharField(source="get_source_display", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    top_category_name = serializers.CharField(source="top_category.name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    person_name = serializers.CharField(source="person.name", read_only=True, default=None)
+    street_name = serializers.CharField(source="street.name", read_only=True, default=None)
+    is_overdue = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "public_id", "code", "source", "source_label", "state", "state_label", "severity",
+            "category", "category_name", "top_category", "top_category_name", "unit", "unit_name", "person",
+            "person_name", "special_group", "area", "street", "street_name", "point", "lat", "lon", "address",
+            "reported_at", "dispatch_deadline", "fix_deadline", "closed_at", "is_overdue", "escalation_level",
+            "reworks", "extensions", "transfers", "rebounds", "is_recurrence", "fixed_on_spot", "url",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_is_overdue(self, obj) -> bool:
+        return obj.is_overdue(self.context.get("now") or timezone.now())
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    reporter_name = serializers.SerializerMethodField()
+    reporter_phone = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+    merged_into_code = serializers.CharField(source="merged_into.code", read_only=True, default=None)
+    # plain strings (same values as `state`): one enum name in the schema
+    parked_from = serializers.CharField(read_only=True)
+    returned_from = serializers.CharField(read_only=True)
+    recurrence_of_code = serializers.CharField(source="recurrence_of.code", read_only=True, default=None)
+
+    class Meta(CaseListSerializer.Meta):
+        fields = [
+            *CaseListSerializer.Meta.fields,
+            "description", "criterion", "coord_system", "source_ref", "routing_step", "routing_reason",
+            "reported_by", "reporter_name", "reporter_phone", "registered_at", "dispatched_at",
+            "acknowledged_at", "fix_started_at", "fix_reported_at", "fix_reported_by", "verified_at",
+            "verified_by", "rejected_at", "parked_at", "reopened_at", "transfer_deadline", "handling_seconds",
+            "park_plan", "park_until", "parked_from", "returned_from", "extension_requested_until",
+            "extension_reason", "reminders", "transfers_rejected", "recurrence_of", "recurrence_of_code",
+            "merged_into", "merged_into_code", "satisfaction", "satisfaction_at", "available_actions",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_reporter_name(self, obj) -> str | None:
+        return obj.reporter_name if can_see_reporter(self.context["request"].user) else None
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_reporter_phone(self, obj) -> str | None:
+        return obj.reporter_phone if can_see_reporter(self.context["request"].user) else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_actions(self, obj) -> list[str]:
+        return [t.action for t in available_actions(obj, self.context["request"].user)]
+
+
+class PhotoUploadField(serializers.ListField):
+    child = serializers.FileField(allow_empty_file=False, use_url=False)
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=CaseSource.choices)
+    category = serializers.IntegerField(help_text="二级问题类别编号")
+    description = serializers.CharField()
+    point = serializers.IntegerField(required=False, allow_null=True)
+    area = serializers.IntegerField(required=False, allow_null=True)
+    lat = serializers.FloatField(required=False, allow_null=True)
+    lon = serializers.FloatField(required=False, allow_null=True)
+    coord_system = serializers.ChoiceField(choices=CoordSystem.choices, default=CoordSystem.WGS84)
+    address = serializers.CharField(required=False, allow_blank=True, default="")
+    severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.NORMAL)
+    criterion = serializers.IntegerField(required=False, allow_null=True)
+    reporter_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
+    reporter_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+    source_ref = serializers.CharField(required=False, allow_blank=True, default="", max_length=80)
+    fixed_on_spot = serializers.BooleanField(required=False, default=False)
+    photos = PhotoUploadField(required=False, default=list, help_text="整改前照片（可多张）")
+    after_photos = PhotoUploadField(required=False, default=list, help_text="当场整改时的整改后照片")
+
+
+class CaseNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CasePhotoNoteSerializer(CaseNoteSerializer):
+    photos = PhotoUploadField(required=False, default=list)
+
+
+class CaseDispatchSerializer(CaseNoteSerializer):
+    unit = serializers.IntegerField(required=False, allow_null=True, help_text="不填则按派遣规则自动确定")
+    person = serializers.IntegerField(required=False, allow_null=True)
+
+
+class CaseBulkDispatchSerializer(CaseDispatchSerializer):
+    cases = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+
+
+class CaseBulkDispatchResultSerializer(serializers.Serializer):
+    dispatched = serializers.ListField(child=serializers.IntegerField())
+    failed = serializers.ListField(child=serializers.DictField())
+
+
+class CaseVerifySerializer(CasePhotoNoteSerializer):
+    result = serializers.ChoiceField(choices=VerifyResult.choices)
+
+
+class CaseExtensionSerializer(CaseNoteSerializer):
+    deadline = serializers.DateTimeField(help_text="申请延至")
+
+
+class CaseExtensionDecisionSerializer(CaseNoteSerializer):
+    deadline = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="批准的日期（默认为申请日期）"
+    )
+
+
+class CaseParkSerializer(CaseNoteSerializer):
+    park_until = serializers.DateField()
+
+
+class CaseReopenSerializer(CasePhotoNoteSerializer):
+    reason = serializers.ChoiceField(choices=ReopenReason.choices)
+
+
+class CaseMergeSerializer(CaseNoteSerializer):
+    survivor = serializers.IntegerField(help_text="保留案件编号（id）")
+
+
+class CaseAssignPersonSerializer(CaseNoteSerializer):
+    person = serializers.IntegerField()
+
+
+class CaseSatisfactionSerializer(CaseNoteSerializer):
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    actor_name = serializers.CharField(source="actor.__str__", read_only=True, default=None)
+    photos = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    from_state = serializers.CharField(read_only=True)
+    to_state = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "kind", "kind_label", "action", "from_state", "to_state", "actor", "actor_name", "at",
+                  "note", "data", "photos"]  # fmt: skip
+        read_only_fields = fields
+
+
+class CasePhotoSerializer(serializers.ModelSerializer):
+    image = serializers.FileField(read_only=True)
+    thumbnail = serializers.FileField(read_only=True)
+
+    class Meta:
+        model = CasePhoto
+        fields = ["id", "stage", "event", "image", "thumbnail", "width", "height", "taken_at", "gps_lat", "gps_lon",
+                  "created_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class CaseDuplicateSerializer(serializers.Serializer):
+    case = CaseListSerializer()
+    distance_m = serializers.FloatField(allow_null=True)
+
+
+class RoutingRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RoutingRule
+        fields = ["id", "name", "priority", "is_active", "category", "top_category", "point_type", "area",
+                  "special_group", "unit", "person", "note", "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class KpiFormulaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KpiFormula
+        fields = ["id", "name", "expression", "description", "is_active", "order"]
+        read_only_fields = ["id"]
+
+
+class CaseKpiRowSerializer(serializers.Serializer):
+    key = serializers.IntegerField(allow_null=True)
+    label = serializers.CharField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    rates = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    avg_handling_hours = serializers.FloatField(allow_null=True)
+    scores = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    drill = serializers.DictField(
+        child=serializers.CharField(), help_text="每个计数的下钻查询串（用于案件列表）"
+    )
+
+
+class CaseKpiDefinitionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    definition = serializers.CharField()
+    numerator = serializers.CharField(required=False)
+    denominator = serializers.CharField(required=False)
+
+
+class CaseKpiReportSerializer(serializers.Serializer):
+    dimension = serializers.CharField()
+    period = serializers.CharField()
+    period_start = serializers.DateTimeField()
+    period_end = serializers.DateTimeField()
+    counts = CaseKpiDefinitionSerializer(many=True)
+    rates = CaseKpiDefinitionSerializer(many=True)
+    formulas = KpiFormulaSerializer(many=True)
+    rows = CaseKpiRowSerializer(many=True)
+
+
+def kpi_definitions() -> dict:
+    return {
+        "counts": [
+            {"code": c.code, "label": str(c.label), "definition": str(c.definition)} for c in kpis.COUNTS
+        ],
+        "rates": [
+            {
+                "code": r.code,
+                "label": str(r.label),
+                "definition": str(r.definition),
+                "numerator": r.numerator,
+                "denominator": r.denominator,
+            }
+            for r in kpis.RATES
+        ]
+        + [
+            {
+                "code": kpis.AVG_HANDLING[0],
+                "label": str(kpis.AVG_HANDLING[1]),
+                "definition": str(kpis.AVG_HANDLING[2]),
+            }
+        ],
+    }

@@ -1,0 +1,24 @@
+import pytest
+
+from tests.cases.helpers import build_world
+from wenming.core import workcal
+from wenming.core.services import seed_calendar
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    workcal.clear_cache()
+    yield
+    workcal.clear_cache()
+
+
+@pytest.fixture
+def calendar(db):
+    """The State Council's 2025–2026 arrangements (2025-09-28 is a make-up working Sunday)."""
+    return seed_calendar(years=range(2025, 2027))
+
+
+@pytest.fixture
+def world(db, calendar, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return build_world()
