@@ -2,6 +2,7 @@
 polygons, labels, coloured points, legend) and, with tiles configured, converts positions to GCJ-02."""
 
 import pytest
+from django.db import connections
 
 from tests.factories import make_point, make_point_type, make_user
 from tests.geo.helpers import LAT0, LON0, build_district
@@ -27,6 +28,9 @@ def page(monkeypatch, live_server):
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.js_errors = errors
         yield page
+        # Inside sync_playwright an event loop runs in this thread, so the test's ORM calls got their own
+        # (context-local) connection: close it here, or it stays open and the test database cannot be dropped.
+        connections.close_all()
         browser.close()
 
 

@@ -5,6 +5,7 @@ import io
 import os
 
 import pytest
+from django.db import connections
 from PIL import Image, ImageDraw
 
 from tests.inspections.factories import make_world
@@ -50,6 +51,9 @@ def browser_context(monkeypatch):
         )
         context.set_default_timeout(TIMEOUT)
         yield context
+        # Inside sync_playwright an event loop runs in this thread, so the test's ORM calls got their own
+        # (context-local) connection: close it here, or it stays open and the test database cannot be dropped.
+        connections.close_all()
         context.close()
         browser.close()
 

@@ -117,6 +117,44 @@ def test_export_is_the_template_office_keeps():
     assert categories[3][11].value == "路边有垃圾\n垃圾堆了三天"
 
 
+def test_export_writes_rule_params_in_the_rules_order_whatever_order_the_database_returns():
+    # given a criterion whose params come back from the database with sorted keys, as PostgreSQL's jsonb does
+    standard_set = import_small()
+    first = export_standard(standard_set=standard_set, fmt="yaml")
+    criterion = Criterion.objects.get(standard_set=standard_set, code="A01-01-01")
+    Criterion.objects.filter(pk=criterion.pk).update(rule_params={"cap": 1, "per_problem": 0.5})
+    # when it is exported again
+    again = export_standard(standard_set=standard_set, fmt="yaml")
+    # then the file is the same: params are written in the rule's own order (per_problem, cap)
+    assert again == first
+    assert "rule_params: {per_problem: 0.5, cap: 1}" in again.decode()
+
+
+def test_canonical_params_orders_by_rule_and_sorts_what_no_longer_validates():
+    from decimal import Decimal
+
+    from wenming.standards.transfer.plan import canonical_params
+
+    sampled = {
+        "unit": "条",
+        "rates": {"C": 0, "A": 1, "B": 0.66},
+        "grades": {"B": 4, "A": 5},
+        "sample_size": 5,
+    }
+    assert list(canonical_params("sampled", sampled, Decimal(2)).items()) == [
+        ("sample_size", 5),
+        ("grades", {"A": 5, "B": 4}),
+        ("fallback", "C"),
+        ("rates", {"A": 1, "B": 0.66, "C": 0}),
+        ("unit", "条"),
+    ]
+    assert list(canonical_params("sampled", sampled, Decimal(2))["grades"]) == ["A", "B"]
+    # cap above the weight no longer validates: written as stored, keys sorted (nested too)
+    stale = {"per_problem": 0.5, "cap": 3, "z": {"b": 1, "a": 2}}
+    result = canonical_params("deduction", stale, Decimal(1))
+    assert list(result) == ["cap", "per_problem", "z"] and list(result["z"]) == ["a", "b"]
+
+
 def test_import_writes_the_tree_the_catalogues_and_links_existing_groups():
     group = make_group(code="SG01", lead_unit=make_unit())
     standard_set = import_small()

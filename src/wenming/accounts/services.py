@@ -299,7 +299,7 @@ def _ensure_demo_account(username: str, password: str, spec: dict) -> User:
         "area": spec.get("area"),
         "special_group": spec.get("special_group"),
     }
-    current = list(user.memberships.all())
+    current = list(user.memberships.order_by("pk"))
     keep = [m for m in current if m.is_active and m.valid_until is None and _same_grant(m, target)]
     for stale in current:
         if stale.is_active and (not keep or stale.pk != keep[0].pk):

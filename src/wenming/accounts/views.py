@@ -60,7 +60,9 @@ class UserScopedMixin(AdminRequiredMixin):
 
 
 def _user_list_queryset(request):
-    active = Membership.objects.active().select_related("unit", "area", "special_group")
+    active = (
+        Membership.objects.active().select_related("unit", "area", "special_group").order_by("role", "pk")
+    )
     queryset = (
         User.objects.restrict(request.user, "view")
         .select_related("person")
@@ -315,7 +317,8 @@ class ProfileView(LoginRequiredMixin, FormView):
             memberships=Membership.objects.restrict(user, "view")
             .filter(user=user)
             .active()
-            .select_related("unit", "area", "special_group"),
+            .select_related("unit", "area", "special_group")
+            .order_by("role", "pk"),
             scope_summary=user.scope().summary(),
             **kwargs,
         )

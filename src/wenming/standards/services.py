@@ -128,7 +128,11 @@ def link_category_groups() -> int:
     groups = {g.code: g for g in SpecialGroup.objects.all()}
     changed = 0
     with transaction.atomic():
-        for category in ProblemCategory.objects.select_related("special_group").select_for_update():
+        for category in (
+            ProblemCategory.objects.select_related("special_group")
+            .select_for_update(of=("self",))  # PostgreSQL: no FOR UPDATE on the outer join's nullable side
+            .order_by("pk")
+        ):
             group = groups.get(category.special_group_code)
             if group is not None and category.special_group_id != group.pk:
                 category.special_group = group

@@ -104,7 +104,11 @@ class UserSerializer(serializers.ModelSerializer):
     def get_memberships(self, user):
         grants = getattr(user, "active_memberships", None)
         if grants is None:
-            grants = user.memberships.active().select_related("unit", "area", "special_group")
+            grants = (
+                user.memberships.active()
+                .select_related("unit", "area", "special_group")
+                .order_by("role", "pk")
+            )
         return MembershipSerializer(grants, many=True).data
 
 

@@ -88,7 +88,9 @@ class UserViewSet(
     ordering = ["username"]
 
     def get_queryset(self):
-        active = Membership.objects.active().select_related("unit", "area", "special_group")
+        active = (
+            Membership.objects.active().select_related("unit", "area", "special_group").order_by("role", "pk")
+        )
         return (
             User.objects.restrict(self.request.user, "view")
             .select_related("person__unit")

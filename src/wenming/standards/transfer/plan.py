@@ -8,6 +8,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from wenming.standards.rules import RuleError, validate_rule
+
 
 @dataclass
 class SetInfo:
@@ -87,6 +89,24 @@ class Plan:
         return [i for i in self.indicators if i.level == n]
 
 
+def canonical_params(rule: str, params, weight) -> dict:
+    """Stored rule params in the rule's fixed key order. PostgreSQL's jsonb does not keep the order the
+    params were saved in (it sorts keys), so export re-normalises them and both databases write the same
+    file; params that no longer validate (never saved by our services) are written with sorted keys."""
+    try:
+        return validate_rule(rule, params, weight)
+    except RuleError:
+        return _sorted_keys(dict(params or {}))
+
+
+def _sorted_keys(value):
+    if isinstance(value, dict):
+        return {k: _sorted_keys(value[k]) for k in sorted(value, key=str)}
+    if isinstance(value, list):
+        return [_sorted_keys(v) for v in value]
+    return value
+
+
 def plan_from_db(standard_set) -> Plan:
     """Read a set (and the shared point-type and category catalogues) into a `Plan`, in stored order."""
     from wenming.standards.models import Criterion, PointType, ProblemCategory
@@ -144,7 +164,7 @@ def plan_from_db(standard_set) -> Plan:
             weight=c.weight,
             method=c.method,
             rule=c.rule,
-            rule_params=dict(c.rule_params or {}),
+            rule_params=canonical_params(c.rule, c.rule_params, c.weight),
             point_types=[p.code for p in sorted(c.point_types.all(), key=lambda p: (p.order, p.code))],
             block=c.block.code if c.block_id else "",
             sampling_note=c.sampling_note,

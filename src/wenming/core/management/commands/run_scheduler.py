@@ -20,19 +20,25 @@ class Command(BaseCommand):
         autodiscover()
         jobs = registered_jobs()
         self.stdout.write(f"scheduler: {len(jobs)} periodic job(s): " + ", ".join(j.name for j in jobs))
+        if once:
+            # One tick in the caller's connection (a cron line, a test): it is left as it was, like any other
+            # command's, so a caller inside a transaction keeps its connection.
+            self.tick()
+            return
         stop = threading.Event()
-        if not once:
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                signal.signal(sig, lambda *_: stop.set())
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
         while True:
+            # Between ticks, like between requests: drop a connection that broke or outlived CONN_MAX_AGE.
             close_old_connections()
             try:
-                for name in run_due_jobs():
-                    self.stdout.write(f"enqueued {name}")
+                self.tick()
             except Exception as exc:  # noqa: BLE001 - a locked or lost database must not kill the loop
-                if once:
-                    raise
                 self.stderr.write(f"scheduler tick failed: {exc.__class__.__name__}: {exc}")
-            if once or stop.wait(max(interval, 1.0)):
+            if stop.wait(max(interval, 1.0)):
                 break
         close_old_connections()
+
+    def tick(self) -> None:
+        for name in run_due_jobs():
+            self.stdout.write(f"enqueued {name}")
