@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 # Modules whose import registers benchmarks; a new capability appends its own module here.
-BENCHMARK_MODULES = ["wenming.bench.foundation", "wenming.scoring.bench", "wenming.inspections.bench"]
+BENCHMARK_MODULES = [
+    "wenming.bench.foundation",
+    "wenming.scoring.bench",
+    "wenming.inspections.bench",
+    "wenming.bulletins.bench",
+    "wenming.participation.bench",
+]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from wenming.demo.cases import load_cases
 from wenming.demo.geography import load_areas
 from wenming.demo.inspections import load_inspections
 from wenming.demo.organisation import load_duties, load_groups, load_units
+from wenming.demo.participation import load_participation
 from wenming.demo.points import load_points
 from wenming.demo.standard import load_standard
 from wenming.demo.surveys import load_surveys
@@ -31,6 +32,7 @@ STEPS = [
     *FOUNDATION_STEPS,
     load_inspections,  # closed and open rounds; every non-compliance opens a case through the cases service
     load_cases,  # three months of cases from the other sources, in every state of the workflow
+    load_participation,  # citizen reports in every triage state, one Open311 client
     load_surveys,  # survey waves with estimates, a training session, the example library
 ]
 

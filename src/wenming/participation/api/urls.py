@@ -1,4 +1,11 @@
-from rest_framework.routers import DefaultRouter
+"""Mounted at /api/v1/participation/."""
 
-router = DefaultRouter(trailing_slash=True)
+from rest_framework.routers import SimpleRouter
+
+from wenming.participation.api import views
+
+router = SimpleRouter(trailing_slash=True)
+router.register("reports", views.ReportViewSet, basename="report")
+
+app_name = "participation_api"
 urlpatterns = router.urls

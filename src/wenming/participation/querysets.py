@@ -1,0 +1,140 @@
+"""Business reads for citizen participation, named after states; every office list starts from `restrict()`."""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from wenming.accounts.choices import Role
+from wenming.participation.choices import LINKED_STATES, PUBLIC_REPORT_EVENTS, ReportState
+
+AREA_ROLES = frozenset({Role.STREET, Role.COMMUNITY, Role.GRID})
+
+
+def can_see_contact(user) -> bool:
+    """Reporter name/phone/e-mail: the office (and admin) call reporters back; nobody else needs them."""
+    return bool(user and getattr(user, "is_authenticated", False) and user.scope().sees_all("change"))
+
+
+def can_triage(user) -> bool:
+    return can_see_contact(user)
+
+
+class ReportQuerySet(models.QuerySet):
+    def pending(self):
+        """The triage queue (待审核)."""
+        return self.filter(state=ReportState.PENDING)
+
+    def linked(self):
+        """Accepted or merged: a case carries the report."""
+        return self.filter(state__in=LINKED_STATES)
+
+    def not_spam(self):
+        return self.exclude(state=ReportState.SPAM)
+
+    def public(self):
+        """What the public pages, the public exports and Open311 `GET requests` may show: triaged reports
+        (accepted, merged or rejected — never pending, never spam) whose category is public."""
+        from wenming.standards.models import ProblemCategory
+
+        hidden = ProblemCategory.objects.filter(Q(is_public=False) | Q(parent__is_public=False)).values("pk")
+        return (
+            self.filter(state__in=[*LINKED_STATES, ReportState.REJECTED])
+            .exclude(case__category__in=hidden)
+            .exclude(case__isnull=True, category__in=hidden)
+        )
+
+    def open311_visible(self):
+        """Open311 also shows pending requests (status open, description withheld until moderated)."""
+        from wenming.standards.models import ProblemCategory
+
+        hidden = ProblemCategory.objects.filter(Q(is_public=False) | Q(parent__is_public=False)).values("pk")
+        return (
+            self.not_spam().exclude(case__category__in=hidden).exclude(case__isnull=True, category__in=hidden)
+        )
+
+    def submitted_between(self, start: datetime.datetime | None, end: datetime.datetime | None):
+        qs = self
+        if start is not None:
+            qs = qs.filter(submitted_at__gte=start)
+        if end is not None:
+            qs = qs.filter(submitted_at__lte=end)
+        return qs
+
+    def recent(self, days: int, now: datetime.datetime | None = None):
+        return self.filter(submitted_at__gte=(now or timezone.now()) - datetime.timedelta(days=days))
+
+    def for_phone(self, phone: str):
+        return self.filter(reporter_phone=phone) if phone else self.none()
+
+    def with_list_related(self):
+        return self.select_related(
+            "category",
+            "suggested_category",
+            "street",
+            "area",
+            "case",
+            "case__category",
+            "case__unit",
+            "suggested_unit",
+        )
+
+    def restrict(self, user, action: str = "view"):
+        """Office/admin: all (and only they change); leader/auditor: read all; street/community/grid staff:
+        read the reports in their area subtrees; everyone else nothing."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        scope = user.scope()
+        if scope.sees_all(action):
+            return self
+        if action != "view":
+            return self.none()
+        if scope.roles & AREA_ROLES and scope.area_ids:
+            return self.filter(area_id__in=scope.area_ids)
+        return self.none()
+
+
+class ReportEventQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(kind__in=PUBLIC_REPORT_EVENTS)
+
+    def restrict(self, user, action: str = "view"):
+        from wenming.participation.models import Report
+
+        if action != "view":
+            return self.none()
+        return self.filter(report__in=Report.objects.restrict(user, "view"))
+
+
+class PointsEntryQuerySet(models.QuerySet):
+    def for_phone(self, phone: str):
+        return self.filter(phone=phone) if phone else self.none()
+
+    def total(self) -> int:
+        return self.aggregate(total=models.Sum("points"))["total"] or 0
+
+
+class ClassifierModelQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def current(self):
+        """The model that answers predictions: the newest active one."""
+        return self.active().order_by("-created_at", "-id").first()
+
+    def restrict(self, user, action: str = "view"):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self if user.scope().sees_all("change") else self.none()
+
+
+class Open311ClientQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, revoked_at__isnull=True)
+
+    def restrict(self, user, action: str = "view"):
+        """API keys are the office's business only (issued, listed and revoked by admin/office)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self if user.scope().sees_all("change") else self.none()
