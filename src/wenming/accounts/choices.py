@@ -15,8 +15,10 @@ class Role(models.TextChoices):
     GRID = "grid", _("网格员")
     INSPECTOR = "inspector", _("督查员/测评员")
     AUDITOR = "auditor", _("只读审计")
+    # The system account through which citizens' own actions (dispute, rating) reach the cases workflow.
+    PORTAL = "portal", _("公众参与平台（系统）")
 
 
 # Roles that see the whole district (read); of these, only admin and office may change things district-wide.
-DISTRICT_READERS = frozenset({Role.ADMIN, Role.OFFICE, Role.LEADER, Role.AUDITOR})
+DISTRICT_READERS = frozenset({Role.ADMIN, Role.OFFICE, Role.LEADER, Role.AUDITOR, Role.PORTAL})
 DISTRICT_WRITERS = frozenset({Role.ADMIN, Role.OFFICE})

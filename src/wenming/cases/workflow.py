@@ -71,7 +71,16 @@ def _is_participant(case, user, scope) -> bool:
     return bool(scope.is_superuser or scope.roles - {Role.AUDITOR}) or bool(scope.person_id)
 
 
+def _is_portal(case, user, scope) -> bool:
+    """The public participation platform acting for the citizen who reported the case."""
+    return Role.PORTAL in scope.roles
+
+
 OFFICE = Rule(_("文明办"), _is_office)
+VERIFIER_OR_CITIZEN = Rule(
+    _("文明办、督查员或上报群众"), lambda c, u, s: _is_verifier(c, u, s) or _is_portal(c, u, s)
+)
+OFFICE_OR_CITIZEN = Rule(_("文明办或上报群众"), lambda c, u, s: _is_office(c, u, s) or _is_portal(c, u, s))
 RESPONSIBLE = Rule(_("责任单位经办人或指定责任人"), _is_responsible)
 VERIFIER = Rule(_("文明办或督查员"), _is_verifier)
 SUPERVISOR = Rule(_("文明办、领导或本专项组负责人"), _is_supervisor)
@@ -183,12 +192,13 @@ TRANSITIONS: dict[str, Transition] = {
           targets=(S.REGISTERED, S.DISPATCHED, S.ACKNOWLEDGED, S.FIXING, S.COORDINATING), who=OFFICE,
           event=EventKind.UNPARKED, notify=("unit",)),
         T("reopen", _("重新打开（反弹/异议）"), sources=frozenset({S.CLOSED}), targets=(S.DISPATCHED, S.COORDINATING),
-          who=VERIFIER, event=EventKind.REOPENED, requires=frozenset({"note", "reason"}), notify=("unit",)),
+          who=VERIFIER_OR_CITIZEN, event=EventKind.REOPENED, requires=frozenset({"note", "reason"}),
+          notify=("unit",)),
         T("assign_person", _("指定责任人"), sources=frozenset({S.DISPATCHED, S.ACKNOWLEDGED, S.FIXING, S.COORDINATING}),
           targets=(), who=OFFICE_OR_RESPONSIBLE, event=EventKind.PERSON_ASSIGNED, requires=frozenset({"person"}),
           notify=("unit",)),
         T("remind", _("催办"), sources=_CLOCK, targets=(), who=SUPERVISOR, event=EventKind.REMINDED, notify=("unit",)),
-        T("record_satisfaction", _("回访评价"), sources=frozenset({S.CLOSED}), targets=(), who=OFFICE,
+        T("record_satisfaction", _("回访评价"), sources=frozenset({S.CLOSED}), targets=(), who=OFFICE_OR_CITIZEN,
           event=EventKind.SATISFACTION, requires=frozenset({"satisfaction"})),
         T("comment", _("添加备注"), sources=_ANY_OPEN_OR_CLOSED, targets=(), who=PARTICIPANT, event=EventKind.COMMENT,
           requires=frozenset({"note"})),

@@ -14,7 +14,8 @@ with Chinese messages and change nothing. `at=` (default now) lets the demo repl
 
 The cases workflow needs an actor with a role for the citizen's own actions (dispute → reopen, rating →
 record_satisfaction, confirmation → comment): that actor is the system account `portal_actor()`
-("公众参与平台", no usable password, office role), so the case timeline says where the action came from.
+("公众参与平台", no usable password, the `portal` role that the workflow lets reopen and rate), so
+the case timeline says where the action came from.
 """
 
 from wenming.participation.services.clients import (  # noqa: F401

@@ -71,7 +71,7 @@ def portal_actor():
             )  # fmt: skip
             user.set_unusable_password()
             user.save(update_fields=["password"])
-            accounts.grant_membership(actor=None, user=user, role=Role.OFFICE)
+            accounts.grant_membership(actor=None, user=user, role=Role.PORTAL)
     except (IntegrityError, ValidationError):  # created meanwhile by another request
         user = User.objects.get(username=PORTAL_USERNAME)
     return user
