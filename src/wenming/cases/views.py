@@ -30,7 +30,7 @@ from wenming.cases.models import Case, SavedFilter
 from wenming.cases.recurrence import duplicate_candidates
 from wenming.cases.routing import route
 from wenming.cases.workflow import TRANSITIONS, TransitionError, available_actions
-from wenming.org.mixins import FilteredListView, ScopedQuerysetMixin, apply_service_errors, can_change
+from wenming.core.mixins import FilteredListView, ScopedQuerysetMixin, apply_service_errors, can_change
 
 # --- shared helpers -----------------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from wenming.cases.models import Case
 from wenming.cases.templatetags.cases_tags import deadline_status
 from wenming.cases.views import filter_options
 from wenming.cases.workflow import TRANSITIONS, refusal
-from wenming.org.mixins import FilteredListView, OfficeRequiredMixin
+from wenming.core.mixins import FilteredListView, OfficeRequiredMixin
 
 S = CaseState
 MAP_LIMIT = 3000

@@ -18,7 +18,7 @@ from django.views.generic import FormView, TemplateView
 from wenming.cases import kpis, services
 from wenming.cases.forms import KpiFormulaForm
 from wenming.cases.models import Case, KpiFormula
-from wenming.org.mixins import OfficeRequiredMixin, apply_service_errors, can_change
+from wenming.core.mixins import OfficeRequiredMixin, apply_service_errors, can_change
 
 
 def _percent(value) -> str:

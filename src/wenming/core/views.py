@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,6 +26,30 @@ from wenming.core.choices import DAY_KIND_BADGE, DayKind, DayOrigin
 from wenming.core.forms import CalendarDayForm
 from wenming.core.models import CalendarDay, Notification
 from wenming.core.querysets import _can_change_district
+
+
+class ServiceWorkerView(View):
+    """An app's offline helper (`core/sw.js`, served at `<app>/sw.js`, scope `<app>/`): network first, and
+    the last copy of the pages under `pages_url_name` (only those whose path matches the JS regex
+    `page_pattern`, when given) and of the static files when the network fails. The page script registers
+    it and keeps its drafts itself (`wenming/outbox.js`)."""
+
+    cache_name = ""  # the Cache Storage name the page script also fills (outbox.js registerOffline)
+    pages_url_name = ""
+    page_pattern = ""
+
+    def get(self, request):
+        scope = request.path.removesuffix("sw.js")
+        context = {
+            "cache": self.cache_name, "scope": scope, "static_prefix": static(""),
+            "pages_prefix": reverse(self.pages_url_name), "page_pattern": self.page_pattern,
+        }  # fmt: skip
+        response = HttpResponse(
+            render_to_string("core/sw.js", context), content_type="application/javascript; charset=utf-8"
+        )
+        response["Cache-Control"] = "no-cache"
+        response["Service-Worker-Allowed"] = scope
+        return response
 
 
 @never_cache

@@ -25,7 +25,7 @@ from wenming.geo.choices import AREA_CHILD_LEVEL, AreaLevel, Post
 from wenming.geo.models import Area, Duty, Point
 from wenming.geo.positions import normalise_position
 from wenming.geo.spatial import NO_AREA, AreaIndex, geometry_from_geojson
-from wenming.org.services import ensure_can_change
+from wenming.org.services import apply_changes, ensure_can_change
 
 _UNSET = object()
 AREA_FIELDS = ("name", "population", "households", "unit", "boundary_is_synthetic", "description")
@@ -144,11 +144,7 @@ def create_area(
         raise ValidationError({"level": _("未知区域层级：%(level)s") % {"level": level}})
     _check_area_parent(level=level, code=code, parent=parent)
     area = Area(code=code, name=(name or "").strip(), level=level, parent=parent)
-    unknown = set(extra) - set(AREA_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
-    for key, value in extra.items():
-        setattr(area, key, value)
+    apply_changes(area, AREA_FIELDS, extra)
     _set_boundary(area, boundary)
     _save(area, actor)
     return area
@@ -159,11 +155,7 @@ def update_area(*, actor, area: Area, **changes) -> Area:
     """Change an area's name, population, households, territorial unit or synthetic flag."""
     ensure_can_change(actor, Area)
     area = Area.objects.select_for_update().get(pk=area.pk)
-    unknown = set(changes) - set(AREA_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
-    for key, value in changes.items():
-        setattr(area, key, value)
+    apply_changes(area, AREA_FIELDS, changes)
     _save(area, actor)
     return area
 
@@ -250,11 +242,7 @@ def create_point(
     wgs_lat, wgs_lon, system = _position_errors(lat, lon, coord_system)
     point = Point(code=code, name=(name or "").strip(), point_type=point_type, lat=wgs_lat, lon=wgs_lon)
     point.coord_system = system
-    unknown = set(extra) - set(POINT_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
-    for key, value in extra.items():
-        setattr(point, key, value)
+    apply_changes(point, POINT_FIELDS, extra)
     point.area = area
     point.area_overridden = area is not None
     assign_area(point)
@@ -362,11 +350,7 @@ def create_duty(
 def update_duty(*, actor, duty: Duty, **changes) -> Duty:
     ensure_can_change(actor, Duty)
     duty = Duty.objects.select_for_update().get(pk=duty.pk)
-    unknown = set(changes) - set(DUTY_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
-    for key, value in changes.items():
-        setattr(duty, key, value)
+    apply_changes(duty, DUTY_FIELDS, changes)
     # The check constraint repeats clean()'s subject rule; the database still enforces it.
     duty.full_clean(validate_constraints=False)
     _check_duty_duplicate(duty)

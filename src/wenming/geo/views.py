@@ -13,8 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, TemplateView, UpdateView, View
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, FormView, TemplateView, View
 
+from wenming.core.mixins import (
+    FilteredListView,
+    OfficeRequiredMixin,
+    ScopedQuerysetMixin,
+    ServiceCreateView,
+    ServiceUpdateView,
+)
 from wenming.geo import services
 from wenming.geo.choices import AREA_CHILD_LEVEL, AreaLevel
 from wenming.geo.exports import export_points_xlsx, point_template_xlsx
@@ -23,12 +31,6 @@ from wenming.geo.forms import AreaForm, DutyEndForm, DutyForm, PointForm, PointI
 from wenming.geo.imports import POINT_COLUMNS, REQUIRED_COLUMNS, import_points
 from wenming.geo.models import Area, Duty, Point
 from wenming.geo.qr import qr_file, qr_svg_inline, scan_url
-from wenming.org.mixins import (
-    FilteredListView,
-    OfficeRequiredMixin,
-    ScopedQuerysetMixin,
-    apply_service_errors,
-)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -130,41 +132,27 @@ class PointQRView(ScopedQuerysetMixin, View):
         )
 
 
-class PointCreateView(OfficeRequiredMixin, FormView):
-    form_class = PointForm
-    template_name = "geo/point_form.html"
-
-    def get_initial(self):
-        return {key: self.request.GET[key] for key in ("lat", "lon", "point_type") if key in self.request.GET}
-
-    def form_valid(self, form):
-        try:
-            point = services.create_point(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
-        services.ensure_point_owner_duty(actor=self.request.user, point=point)
-        messages.success(self.request, _("已新增点位 %(name)s。") % {"name": point.name})
-        return redirect(point)
-
-
-class PointEditView(OfficeRequiredMixin, UpdateView):
+class PointFormPage:
     model = Point
     form_class = PointForm
     template_name = "geo/point_form.html"
 
-    def get_queryset(self):
-        return Point.objects.restrict(self.request.user, "change")
-
-    def form_valid(self, form):
-        try:
-            point = services.update_point(actor=self.request.user, point=self.object, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
+    def after_service(self, point) -> None:
         services.ensure_point_owner_duty(actor=self.request.user, point=point)
-        messages.success(self.request, _("已保存点位 %(name)s。") % {"name": point.name})
-        return redirect(point)
+
+
+class PointCreateView(PointFormPage, ServiceCreateView):
+    service = staticmethod(services.create_point)
+    success_message = gettext_lazy("已新增点位 %(name)s。")
+
+    def get_initial(self):
+        return {key: self.request.GET[key] for key in ("lat", "lon", "point_type") if key in self.request.GET}
+
+
+class PointEditView(PointFormPage, ServiceUpdateView):
+    service = staticmethod(services.update_point)
+    object_kwarg = "point"
+    success_message = gettext_lazy("已保存点位 %(name)s。")
 
 
 class PointImportView(OfficeRequiredMixin, FormView):
@@ -305,38 +293,40 @@ class AreaDetailView(ScopedQuerysetMixin, DetailView):
         return context
 
 
-class AreaEditView(OfficeRequiredMixin, UpdateView):
+class AreaEditView(ServiceUpdateView):
     model = Area
     form_class = AreaForm
     template_name = "geo/area_form.html"
+    success_message = gettext_lazy("已保存区域 %(name)s。")
 
-    def get_queryset(self):
-        return Area.objects.restrict(self.request.user, "change")
-
-    def form_valid(self, form):
+    def call_service(self, form):
         data = dict(form.cleaned_data)
         parent = data.pop("parent", None)
         boundary = data.pop("boundary_file", None)
-        try:
-            area = services.update_area(actor=self.request.user, area=self.object, **data)
-            if "parent" in form.fields and parent is not None and parent.pk != area.parent_id:
-                area = services.move_area(actor=self.request.user, area=area, new_parent=parent)
-            if boundary:
-                area = services.set_area_boundary(actor=self.request.user, area=area, boundary=boundary)
-                services.assign_point_areas(actor=self.request.user)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已保存区域 %(name)s。") % {"name": area.name})
-        return redirect(area)
+        area = services.update_area(actor=self.request.user, area=self.object, **data)
+        if "parent" in form.fields and parent is not None and parent.pk != area.parent_id:
+            area = services.move_area(actor=self.request.user, area=area, new_parent=parent)
+        if boundary:
+            area = services.set_area_boundary(actor=self.request.user, area=area, boundary=boundary)
+            services.assign_point_areas(actor=self.request.user)
+        return area
 
 
 # --- duties -----------------------------------------------------------------------------------------
 
 
-class DutyCreateView(OfficeRequiredMixin, FormView):
+class DutyFormPage:
+    model = Duty
     form_class = DutyForm
     template_name = "geo/duty_form.html"
+
+    def get_success_url(self):
+        return reverse("org:person_detail", args=[self.object.person_id])
+
+
+class DutyCreateView(DutyFormPage, ServiceCreateView):
+    service = staticmethod(services.create_duty)
+    success_message = gettext_lazy("已新增岗位职责：%(name)s。")
 
     def get_initial(self):
         initial = {"start_date": timezone.localdate()}
@@ -345,32 +335,14 @@ class DutyCreateView(OfficeRequiredMixin, FormView):
                 initial[key] = self.request.GET[key]
         return initial
 
-    def form_valid(self, form):
-        try:
-            duty = services.create_duty(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已新增岗位职责：%(duty)s。") % {"duty": duty})
-        return redirect(safe_next(self.request, reverse("org:person_detail", args=[duty.person_id])))
+    def get_success_url(self):
+        return safe_next(self.request, super().get_success_url())
 
 
-class DutyEditView(OfficeRequiredMixin, UpdateView):
-    model = Duty
-    form_class = DutyForm
-    template_name = "geo/duty_form.html"
-
-    def get_queryset(self):
-        return Duty.objects.restrict(self.request.user, "change")
-
-    def form_valid(self, form):
-        try:
-            duty = services.update_duty(actor=self.request.user, duty=self.object, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已保存岗位职责：%(duty)s。") % {"duty": duty})
-        return redirect(reverse("org:person_detail", args=[duty.person_id]))
+class DutyEditView(DutyFormPage, ServiceUpdateView):
+    service = staticmethod(services.update_duty)
+    object_kwarg = "duty"
+    success_message = gettext_lazy("已保存岗位职责：%(name)s。")
 
 
 class DutyEndView(OfficeRequiredMixin, View):

@@ -8,9 +8,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +17,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from wenming.core import views as core_views
 from wenming.inspections import services
 from wenming.inspections.checklist import checklist_for
 from wenming.inspections.choices import RoundState, TaskState
@@ -537,17 +537,9 @@ class InspectionDetailView(LoginRequiredMixin, TemplateView):
         }
 
 
-class ServiceWorkerView(View):
+class ServiceWorkerView(core_views.ServiceWorkerView):
     """The offline helper (/inspections/sw.js, scope /inspections/): keeps the form and static files usable
     without a connection; drafts themselves live in localStorage (inspect.js)."""
 
-    def get(self, request):
-        from django.template.loader import render_to_string
-        from django.templatetags.static import static
-
-        context = {"static_prefix": static(""), "pages_prefix": reverse("inspections:task_list")}
-        body = render_to_string("inspections/sw.js", context)
-        response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
-        response["Cache-Control"] = "no-cache"
-        response["Service-Worker-Allowed"] = "/inspections/"
-        return response
+    cache_name = "wenming-inspect-v1"
+    pages_url_name = "inspections:task_list"

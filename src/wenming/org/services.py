@@ -45,7 +45,8 @@ def _save(obj, actor, *, exclude=None) -> None:
     obj.save()
 
 
-def _apply(obj, fields: tuple[str, ...], changes: dict) -> None:
+def apply_changes(obj, fields: tuple[str, ...], changes: dict) -> None:
+    """Set `changes` on `obj`; a field outside `fields` is a programming error (ValueError)."""
     unknown = set(changes) - set(fields)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
@@ -73,7 +74,7 @@ def create_unit(*, actor, code: str, name: str, level: str, parent: Unit | None 
     """Register a responsible unit (责任单位)."""
     ensure_can_change(actor, Unit)
     unit = Unit(code=(code or "").strip(), name=(name or "").strip(), level=level, parent=parent)
-    _apply(unit, UNIT_FIELDS, extra)
+    apply_changes(unit, UNIT_FIELDS, extra)
     validate_phone(unit.contact_phone, "contact_phone")
     _save(unit, actor)
     return unit
@@ -86,7 +87,7 @@ def update_unit(*, actor, unit: Unit, **changes) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if "parent" in changes:
         check_unit_parent(unit, changes["parent"])
-    _apply(unit, UNIT_FIELDS, changes)
+    apply_changes(unit, UNIT_FIELDS, changes)
     validate_phone(unit.contact_phone, "contact_phone")
     _save(unit, actor)
     return unit
@@ -99,7 +100,7 @@ def create_group(
     """Set up a special rectification coordination group (专项整治协调组) with its lead and member units."""
     ensure_can_change(actor, SpecialGroup)
     group = SpecialGroup(code=(code or "").strip(), name=(name or "").strip(), lead_unit=lead_unit)
-    _apply(group, GROUP_FIELDS, extra)
+    apply_changes(group, GROUP_FIELDS, extra)
     _save(group, actor)
     group.member_units.set(list(member_units))
     return group
@@ -112,7 +113,7 @@ def update_group(
     """Change a group's fields and, when given, replace its member units."""
     ensure_can_change(actor, SpecialGroup)
     group = SpecialGroup.objects.select_for_update().get(pk=group.pk)
-    _apply(group, GROUP_FIELDS, changes)
+    apply_changes(group, GROUP_FIELDS, changes)
     _save(group, actor)
     if member_units is not None:
         group.member_units.set(list(member_units))
@@ -124,7 +125,7 @@ def create_person(*, actor, name: str, unit: Unit, **extra) -> Person:
     """Register a named person (责任人, 网格员 …) in a unit."""
     ensure_can_change(actor, Person)
     person = Person(name=(name or "").strip(), unit=unit)
-    _apply(person, PERSON_FIELDS, extra)
+    apply_changes(person, PERSON_FIELDS, extra)
     validate_phone(person.phone)
     _save(person, actor)
     return person
@@ -134,7 +135,7 @@ def create_person(*, actor, name: str, unit: Unit, **extra) -> Person:
 def update_person(*, actor, person: Person, **changes) -> Person:
     ensure_can_change(actor, Person)
     person = Person.objects.select_for_update().get(pk=person.pk)
-    _apply(person, PERSON_FIELDS, changes)
+    apply_changes(person, PERSON_FIELDS, changes)
     validate_phone(person.phone)
     _save(person, actor)
     return person

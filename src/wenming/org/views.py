@@ -8,48 +8,27 @@ from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.apps import apps
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy
-from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+from django.views.generic import DetailView, TemplateView
 
+from wenming.core.mixins import (
+    FilteredListView,
+    ScopedQuerysetMixin,
+    ServiceCreateView,
+    ServiceUpdateView,
+    can_change,
+)
 from wenming.org import services
 from wenming.org.filtersets import PersonFilterSet, SpecialGroupFilterSet, UnitFilterSet
 from wenming.org.forms import PersonForm, SpecialGroupForm, UnitForm
-from wenming.org.mixins import (
-    FilteredListView,
-    OfficeRequiredMixin,
-    ScopedQuerysetMixin,
-    apply_service_errors,
-    can_change,
-)
 from wenming.org.models import Person, SpecialGroup, Unit
 
 
 def geo_model(name: str):
     return apps.get_model("geo", name)
-
-
-class ServiceFormMixin:
-    """Create/edit pages: the form validates, the service writes; service errors land on the form."""
-
-    success_message = ""
-
-    def call_service(self, form):  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.object = self.call_service(form)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message % {"name": self.object})
-        return redirect(self.object)
 
 
 # --- units ------------------------------------------------------------------------------------------
@@ -98,27 +77,20 @@ class UnitDetailView(ScopedQuerysetMixin, DetailView):
         return context
 
 
-class UnitCreateView(OfficeRequiredMixin, ServiceFormMixin, CreateView):
+class UnitFormPage:
     model = Unit
     form_class = UnitForm
     template_name = "org/form.html"
     success_message = gettext_lazy("已保存单位 %(name)s。")
 
-    def call_service(self, form):
-        return services.create_unit(actor=self.request.user, **form.cleaned_data)
+
+class UnitCreateView(UnitFormPage, ServiceCreateView):
+    service = staticmethod(services.create_unit)
 
 
-class UnitEditView(OfficeRequiredMixin, ServiceFormMixin, UpdateView):
-    model = Unit
-    form_class = UnitForm
-    template_name = "org/form.html"
-    success_message = gettext_lazy("已保存单位 %(name)s。")
-
-    def get_queryset(self):
-        return Unit.objects.restrict(self.request.user, "change")
-
-    def call_service(self, form):
-        return services.update_unit(actor=self.request.user, unit=self.get_object(), **form.cleaned_data)
+class UnitEditView(UnitFormPage, ServiceUpdateView):
+    service = staticmethod(services.update_unit)
+    object_kwarg = "unit"
 
 
 # --- special groups ---------------------------------------------------------------------------------
@@ -160,27 +132,20 @@ class GroupDetailView(ScopedQuerysetMixin, DetailView):
         return context
 
 
-class GroupCreateView(OfficeRequiredMixin, ServiceFormMixin, CreateView):
+class GroupFormPage:
     model = SpecialGroup
     form_class = SpecialGroupForm
     template_name = "org/form.html"
     success_message = gettext_lazy("已保存专项整治组 %(name)s。")
 
-    def call_service(self, form):
-        return services.create_group(actor=self.request.user, **form.cleaned_data)
+
+class GroupCreateView(GroupFormPage, ServiceCreateView):
+    service = staticmethod(services.create_group)
 
 
-class GroupEditView(OfficeRequiredMixin, ServiceFormMixin, UpdateView):
-    model = SpecialGroup
-    form_class = SpecialGroupForm
-    template_name = "org/form.html"
-    success_message = gettext_lazy("已保存专项整治组 %(name)s。")
-
-    def get_queryset(self):
-        return SpecialGroup.objects.restrict(self.request.user, "change")
-
-    def call_service(self, form):
-        return services.update_group(actor=self.request.user, group=self.get_object(), **form.cleaned_data)
+class GroupEditView(GroupFormPage, ServiceUpdateView):
+    service = staticmethod(services.update_group)
+    object_kwarg = "group"
 
 
 # --- people -----------------------------------------------------------------------------------------
@@ -223,30 +188,23 @@ class PersonDetailView(ScopedQuerysetMixin, DetailView):
         return context
 
 
-class PersonCreateView(OfficeRequiredMixin, ServiceFormMixin, CreateView):
+class PersonFormPage:
     model = Person
     form_class = PersonForm
     template_name = "org/form.html"
     success_message = gettext_lazy("已保存人员 %(name)s。")
+
+
+class PersonCreateView(PersonFormPage, ServiceCreateView):
+    service = staticmethod(services.create_person)
 
     def get_initial(self):
         return {"unit": self.request.GET.get("unit")} if self.request.GET.get("unit") else {}
 
-    def call_service(self, form):
-        return services.create_person(actor=self.request.user, **form.cleaned_data)
 
-
-class PersonEditView(OfficeRequiredMixin, ServiceFormMixin, UpdateView):
-    model = Person
-    form_class = PersonForm
-    template_name = "org/form.html"
-    success_message = gettext_lazy("已保存人员 %(name)s。")
-
-    def get_queryset(self):
-        return Person.objects.restrict(self.request.user, "change")
-
-    def call_service(self, form):
-        return services.update_person(actor=self.request.user, person=self.get_object(), **form.cleaned_data)
+class PersonEditView(PersonFormPage, ServiceUpdateView):
+    service = staticmethod(services.update_person)
+    object_kwarg = "person"
 
 
 # --- the duty matrix --------------------------------------------------------------------------------

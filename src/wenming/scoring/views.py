@@ -98,6 +98,19 @@ class _DrillView(LoginRequiredMixin, View):
         round_obj = data.get("round") or figures.default_round()
         return round_obj, data
 
+    def start(self, request, page: str):
+        """The round (see `round_from`), the request's data and the page's first context."""
+        round_obj, data = self.round_from(request)
+        return round_obj, data, {"page": page, "breadcrumbs": [], "rounds": figures.rankable_rounds()[:50]}
+
+    def render_ranking(self, request, context, round_obj, dimension, title):
+        """The top of a drill-down: every figure of the dimension, each linking one level down."""
+        ranking = figures.ranking(round_obj, dimension)
+        context.update(
+            round=round_obj, title=title, children=_with_urls(round_obj.pk, ranking.rows), ranking=ranking
+        )
+        return render(request, self.template_name, context)
+
     def figure(self, round_obj, dimension, key_id, scored=None):
         ranking = figures.ranking(round_obj, dimension, scored=scored)
         return ranking, next((r for r in ranking.rows if r.key_id == key_id), None)
@@ -115,20 +128,12 @@ class AreaScoresView(_DrillView):
     community's points → (inspection detail)."""
 
     def get(self, request):
-        round_obj, _data = self.round_from(request)
-        context = {"page": "area", "breadcrumbs": [], "rounds": figures.rankable_rounds()[:50]}
+        round_obj, _data, context = self.start(request, "area")
         if round_obj is None:
             return render(request, self.template_name, context)
         area_id = request.GET.get("area")
         if not area_id:
-            ranking = figures.ranking(round_obj, Dimension.STREET)
-            context.update(
-                round=round_obj,
-                title=_("街道得分"),
-                children=_with_urls(round_obj.pk, ranking.rows),
-                ranking=ranking,
-            )
-            return render(request, self.template_name, context)
+            return self.render_ranking(request, context, round_obj, Dimension.STREET, _("街道得分"))
         if not str(area_id).isdigit():
             raise Http404
         area = get_object_or_404(
@@ -159,20 +164,12 @@ class UnitScoresView(_DrillView):
     """Responsible-unit scores: all units → one unit's points → (inspection detail)."""
 
     def get(self, request):
-        round_obj, _data = self.round_from(request)
-        context = {"page": "unit", "breadcrumbs": [], "rounds": figures.rankable_rounds()[:50]}
+        round_obj, _data, context = self.start(request, "unit")
         if round_obj is None:
             return render(request, self.template_name, context)
         unit_id = request.GET.get("unit")
         if not unit_id:
-            ranking = figures.ranking(round_obj, Dimension.UNIT)
-            context.update(
-                round=round_obj,
-                title=_("责任单位得分"),
-                children=_with_urls(round_obj.pk, ranking.rows),
-                ranking=ranking,
-            )
-            return render(request, self.template_name, context)
+            return self.render_ranking(request, context, round_obj, Dimension.UNIT, _("责任单位得分"))
         if not str(unit_id).isdigit():
             raise Http404
         unit = get_object_or_404(Unit.objects.restrict(request.user, "view"), pk=unit_id)
@@ -186,8 +183,7 @@ class PointScoresView(_DrillView):
     """The points behind a point-type or special-group figure (or every point of the round)."""
 
     def get(self, request):
-        round_obj, data = self.round_from(request)
-        context = {"page": "points", "breadcrumbs": [], "rounds": figures.rankable_rounds()[:50]}
+        round_obj, data, context = self.start(request, "points")
         if round_obj is None:
             return render(request, self.template_name, context)
         dimension, key_id = data.get("dimension") or None, data.get("key")

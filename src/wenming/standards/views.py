@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from wenming.core.mixins import can_change
 from wenming.standards.choices import GradingRule, Method
 from wenming.standards.filtersets import (
     CriterionFilterSet,
@@ -32,10 +33,6 @@ from wenming.standards.services import (
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONTENT_TYPES = {"xlsx": XLSX, "yaml": "application/yaml; charset=utf-8"}
-
-
-def can_change(user) -> bool:
-    return user.is_authenticated and user.scope().sees_all("change")
 
 
 class _FilteredListView(LoginRequiredMixin, ListView):

@@ -1,9 +1,9 @@
 """Serializers of the inspections API. State fields are read-only: transitions are actions calling services."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from wenming.accounts.models import User
+from wenming.core.api.serializers import PhotoSerializer
 from wenming.geo.models import Area
 from wenming.inspections.choices import ObservationResult, RoundKind
 from wenming.inspections.models import Inspection, Observation, ObservationPhoto, Round, RoundInspector, Task
@@ -120,22 +120,11 @@ class TaskSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ObservationPhotoSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-    thumbnail_url = serializers.SerializerMethodField()
-
+class ObservationPhotoSerializer(PhotoSerializer):
     class Meta:
         model = ObservationPhoto
         fields = ["id", "stage", "url", "thumbnail_url", "width", "height", "sha256", "taken_at"]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.CharField())
-    def get_url(self, obj) -> str:
-        return obj.image.url if obj.image else ""
-
-    @extend_schema_field(serializers.CharField())
-    def get_thumbnail_url(self, obj) -> str:
-        return obj.thumbnail.url if obj.thumbnail else ""
 
 
 class ObservationSerializer(serializers.ModelSerializer):

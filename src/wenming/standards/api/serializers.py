@@ -121,30 +121,25 @@ class StandardTreeCriterionSerializer(serializers.Serializer):
     category = serializers.CharField(allow_null=True)
 
 
-class StandardTreeContentSerializer(serializers.Serializer):
+class _StandardTreeNodeSerializer(serializers.Serializer):
+    """What every level of the indicator tree (Ⅰ item, Ⅱ indicator, Ⅲ content) has."""
+
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
     weight = serializers.DecimalField(max_digits=8, decimal_places=3)
     methods = serializers.ListField(child=serializers.CharField())
+
+
+class StandardTreeContentSerializer(_StandardTreeNodeSerializer):
     criteria = StandardTreeCriterionSerializer(many=True)
 
 
-class StandardTreeIndicatorSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-    weight = serializers.DecimalField(max_digits=8, decimal_places=3)
-    methods = serializers.ListField(child=serializers.CharField())
+class StandardTreeIndicatorSerializer(_StandardTreeNodeSerializer):
     contents = StandardTreeContentSerializer(many=True)
 
 
-class StandardTreeItemSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-    weight = serializers.DecimalField(max_digits=8, decimal_places=3)
-    methods = serializers.ListField(child=serializers.CharField())
+class StandardTreeItemSerializer(_StandardTreeNodeSerializer):
     indicators = StandardTreeIndicatorSerializer(many=True)
 
 

@@ -4,6 +4,7 @@ service validates (serializers here only document and shape)."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from wenming.core.api.serializers import PhotoSerializer
 from wenming.surveys.choices import AgeBand, Occupation, Residence
 from wenming.surveys.models import (
     Answer,
@@ -180,22 +181,11 @@ class TrainingSessionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExamplePhotoSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-    thumbnail_url = serializers.SerializerMethodField()
-
+class ExamplePhotoSerializer(PhotoSerializer):
     class Meta:
         model = ExamplePhoto
         fields = ["id", "caption", "url", "thumbnail_url", "width", "height"]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.CharField())
-    def get_url(self, obj) -> str:
-        return obj.image.url if obj.image else ""
-
-    @extend_schema_field(serializers.CharField())
-    def get_thumbnail_url(self, obj) -> str:
-        return obj.thumbnail.url if obj.thumbnail else ""
 
 
 class ExampleSerializer(serializers.ModelSerializer):

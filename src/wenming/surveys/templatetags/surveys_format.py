@@ -5,19 +5,23 @@ from django import template
 register = template.Library()
 
 
+def _number(value, digits, *, scale: int = 1, sign: str = "", suffix: str = "") -> str:
+    """`value` × `scale` with `digits` decimals (and "+" for a positive change when `sign` is "+"); "—" when
+    there is no value."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value) * scale:{sign}.{int(digits)}f}{suffix}"
+
+
 @register.filter
 def pct(value, digits: int = 1) -> str:
     """0.8734 → "87.3%"; None → "—"."""
-    if value is None or value == "":
-        return "—"
-    return f"{float(value) * 100:.{int(digits)}f}%"
+    return _number(value, digits, scale=100, suffix="%")
 
 
 @register.filter
 def num(value, digits: int = 1) -> str:
-    if value is None or value == "":
-        return "—"
-    return f"{float(value):.{int(digits)}f}"
+    return _number(value, digits)
 
 
 @register.simple_tag
@@ -49,16 +53,12 @@ def get(mapping, key):
 @register.filter
 def pp(value, digits: int = 1) -> str:
     """A change of a share in percentage points with its sign: 0.032 → "+3.2"."""
-    if value is None or value == "":
-        return "—"
-    return f"{float(value) * 100:+.{int(digits)}f}"
+    return _number(value, digits, scale=100, sign="+")
 
 
 @register.filter
 def signed(value, digits: int = 1) -> str:
-    if value is None or value == "":
-        return "—"
-    return f"{float(value):+.{int(digits)}f}"
+    return _number(value, digits, sign="+")
 
 
 @register.filter

@@ -6,9 +6,8 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from wenming.accounts.lockout import client_ip
+from wenming.core import views as core_views
 from wenming.geo.models import Area
 from wenming.surveys import services
 from wenming.surveys.choices import AgeBand, Occupation, Residence, StratumLevel, WaveState
@@ -104,20 +104,13 @@ class CollectView(LoginRequiredMixin, View):
         return redirect("surveys:collect", wave.pk)
 
 
-class ServiceWorkerView(View):
+class ServiceWorkerView(core_views.ServiceWorkerView):
     """The offline helper (/surveys/sw.js, scope /surveys/): keeps the collection form and static files usable
     without a connection; the answers themselves wait in localStorage (collect.js)."""
 
-    def get(self, request):
-        from django.template.loader import render_to_string
-        from django.templatetags.static import static
-
-        context = {"static_prefix": static(""), "pages_prefix": reverse("surveys:survey_list")}
-        body = render_to_string("surveys/sw.js", context)
-        response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
-        response["Cache-Control"] = "no-cache"
-        response["Service-Worker-Allowed"] = reverse("surveys:survey_list")
-        return response
+    cache_name = "wenming-survey-v1"
+    pages_url_name = "surveys:survey_list"
+    page_pattern = r"/waves/\d+/collect/$"  # only an interviewer's collection form
 
 
 # --- the public link ----------------------------------------------------------------------------------------

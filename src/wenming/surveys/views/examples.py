@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from wenming.inspections.exports import xlsx_response
@@ -15,7 +16,9 @@ from wenming.surveys.filtersets import ExampleFilterSet
 from wenming.surveys.forms import ExampleForm
 from wenming.surveys.models import Example, ExamplePhoto
 from wenming.surveys.views.common import (
-    OfficeMixin,
+    ServiceCreatePage,
+    ServiceDeletePage,
+    ServiceUpdatePage,
     error_text,
     is_office,
     list_template,
@@ -68,55 +71,36 @@ class ExampleListView(LoginRequiredMixin, View):
         return render(request, list_template(request, self.template), context)
 
 
-class ExampleCreateView(OfficeMixin, View):
+class ExampleCreateView(ServiceCreatePage):
     template = "surveys/example_form.html"
+    form_class = ExampleForm
+    success_message = gettext_lazy("典型示例已保存。")
 
-    def get(self, request):
+    def initial(self, obj) -> dict:
         initial = {"is_published": True}
         for name in ("point_type", "criterion", "kind"):
-            if request.GET.get(name):
-                initial[name] = request.GET[name]
-        return render(request, self.template, {"form": ExampleForm(initial=initial)})
+            if self.request.GET.get(name):
+                initial[name] = self.request.GET[name]
+        return initial
 
-    def post(self, request):
-        form = ExampleForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                example = services.create_example(actor=request.user, photos=request.FILES.getlist("photos"),
-                                                   **form.service_args())  # fmt: skip
-            except services.SurveyError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("典型示例已保存。"))
-                return redirect(example.get_absolute_url())
-        return render(request, self.template, {"form": form}, status=400)
+    def bound_form(self, request):
+        return self.form_class(request.POST, request.FILES)
+
+    def save(self, request, form, obj):
+        return services.create_example(actor=request.user, photos=request.FILES.getlist("photos"),
+                                       **form.service_args())  # fmt: skip
 
 
-class ExampleUpdateView(LoginRequiredMixin, View):
+class ExampleUpdateView(ServiceUpdatePage):
     template = "surveys/example_form.html"
+    form_class = ExampleForm
+    success_message = gettext_lazy("典型示例已保存。")
+    lookup = staticmethod(visible_example)
+    object_name = "example"
 
-    def _example(self, request, pk):
-        example = visible_example(request, pk)
-        require_office(request.user)
+    def save(self, request, form, example):
+        services.update_example(actor=request.user, example=example, **form.service_args())
         return example
-
-    def get(self, request, pk):
-        example = self._example(request, pk)
-        return render(request, self.template, {"form": ExampleForm(initial=ExampleForm.initial_for(example)),
-                                               "example": example})  # fmt: skip
-
-    def post(self, request, pk):
-        example = self._example(request, pk)
-        form = ExampleForm(request.POST)
-        if form.is_valid():
-            try:
-                services.update_example(actor=request.user, example=example, **form.service_args())
-            except services.SurveyError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("典型示例已保存。"))
-                return redirect(example.get_absolute_url())
-        return render(request, self.template, {"form": form, "example": example}, status=400)
 
 
 class ExampleDetailView(LoginRequiredMixin, View):
@@ -127,20 +111,13 @@ class ExampleDetailView(LoginRequiredMixin, View):
         return render(request, "surveys/example_detail.html", context)
 
 
-class ExampleDeleteView(LoginRequiredMixin, View):
-    def get(self, request, pk):
-        example = visible_example(request, pk)
-        require_office(request.user)
-        return render(
-            request, "core/confirm_delete.html", {"object": example, "cancel_url": example.get_absolute_url()}
-        )
+class ExampleDeleteView(ServiceDeletePage):
+    lookup = staticmethod(visible_example)
+    success_message = gettext_lazy("典型示例已删除。")
+    success_url = "surveys:example_list"
 
-    def post(self, request, pk):
-        example = visible_example(request, pk)
-        require_office(request.user)
+    def delete_object(self, request, example) -> None:
         services.delete_example(actor=request.user, example=example)
-        messages.success(request, _("典型示例已删除。"))
-        return redirect("surveys:example_list")
 
 
 class ExamplePhotoAddView(LoginRequiredMixin, View):

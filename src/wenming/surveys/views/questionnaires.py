@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from wenming.inspections.exports import xlsx_response
@@ -14,8 +15,9 @@ from wenming.surveys.filtersets import QuestionnaireFilterSet
 from wenming.surveys.forms import QuestionCreateForm, QuestionEditForm, QuestionnaireForm
 from wenming.surveys.models import Question, Questionnaire
 from wenming.surveys.views.common import (
-    OfficeMixin,
     ReaderMixin,
+    ServiceCreatePage,
+    ServiceUpdatePage,
     error_text,
     is_office,
     list_template,
@@ -57,52 +59,28 @@ class QuestionnaireListView(ReaderMixin, View):
         return render(request, list_template(request, self.template), context)
 
 
-class QuestionnaireCreateView(OfficeMixin, View):
+class QuestionnaireCreateView(ServiceCreatePage):
     template = "surveys/questionnaire_form.html"
+    form_class = QuestionnaireForm
+    success_message = gettext_lazy("问卷已创建，请添加题目。")
 
-    def get(self, request):
-        return render(request, self.template, {"form": QuestionnaireForm()})
-
-    def post(self, request):
-        form = QuestionnaireForm(request.POST)
-        if form.is_valid():
-            try:
-                questionnaire = services.create_questionnaire(actor=request.user, **form.cleaned_data)
-            except services.SurveyError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("问卷已创建，请添加题目。"))
-                return redirect(questionnaire.get_absolute_url())
-        return render(request, self.template, {"form": form}, status=400)
+    def save(self, request, form, obj):
+        return services.create_questionnaire(actor=request.user, **form.cleaned_data)
 
 
-class QuestionnaireUpdateView(LoginRequiredMixin, View):
+class QuestionnaireUpdateView(ServiceUpdatePage):
     template = "surveys/questionnaire_form.html"
+    form_class = QuestionnaireForm
+    success_message = gettext_lazy("问卷已保存。")
+    lookup = staticmethod(_questionnaire)
+    object_name = "questionnaire"
 
-    def _get(self, request, pk):
-        questionnaire = _questionnaire(request, pk)
-        require_office(request.user)
-        return questionnaire
+    def initial(self, q) -> dict:
+        return {f: getattr(q, f) for f in services.questionnaires.QUESTIONNAIRE_FIELDS}
 
-    def get(self, request, pk):
-        q = self._get(request, pk)
-        initial = {f: getattr(q, f) for f in services.questionnaires.QUESTIONNAIRE_FIELDS}
-        return render(
-            request, self.template, {"form": QuestionnaireForm(initial=initial), "questionnaire": q}
-        )
-
-    def post(self, request, pk):
-        q = self._get(request, pk)
-        form = QuestionnaireForm(request.POST)
-        if form.is_valid():
-            try:
-                services.update_questionnaire(actor=request.user, questionnaire=q, **form.cleaned_data)
-            except services.SurveyError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("问卷已保存。"))
-                return redirect(q.get_absolute_url())
-        return render(request, self.template, {"form": form, "questionnaire": q}, status=400)
+    def save(self, request, form, q):
+        services.update_questionnaire(actor=request.user, questionnaire=q, **form.cleaned_data)
+        return q
 
 
 class QuestionnaireDetailView(LoginRequiredMixin, View):

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from wenming.inspections.exports import xlsx_response
@@ -29,7 +30,9 @@ from wenming.surveys.models import (
     TrainingSession,
 )
 from wenming.surveys.views.common import (
-    OfficeMixin,
+    ServiceCreatePage,
+    ServiceDeletePage,
+    ServiceUpdatePage,
     error_text,
     is_office,
     list_template,
@@ -68,68 +71,39 @@ class TrainingListView(LoginRequiredMixin, View):
         return render(request, list_template(request, self.template), context)
 
 
-class TrainingCreateView(OfficeMixin, View):
+class TrainingCreateView(ServiceCreatePage):
     template = "surveys/training_form.html"
+    form_class = SessionForm
+    success_message = gettext_lazy("培训已创建。")
 
-    def get(self, request):
-        return render(request, self.template, {"form": SessionForm(initial={"date": timezone.localdate()})})
+    def initial(self, obj) -> dict:
+        return {"date": timezone.localdate()}
 
-    def post(self, request):
-        form = SessionForm(request.POST)
-        if form.is_valid():
-            try:
-                session = services.create_session(actor=request.user, **form.cleaned_data)
-            except services.SurveyError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("培训已创建。"))
-                return redirect(session.get_absolute_url())
-        return render(request, self.template, {"form": form}, status=400)
+    def save(self, request, form, obj):
+        return services.create_session(actor=request.user, **form.cleaned_data)
 
 
-class TrainingUpdateView(LoginRequiredMixin, View):
+class TrainingUpdateView(ServiceUpdatePage):
     template = "surveys/training_form.html"
+    form_class = SessionForm
+    success_message = gettext_lazy("培训已保存。")
+    lookup = staticmethod(visible_session)
+    object_name = "session"
 
-    def _session(self, request, pk):
-        session = visible_session(request, pk)
-        require_office(request.user)
+    def save(self, request, form, session):
+        data = dict(form.cleaned_data)
+        services.update_session(actor=request.user, session=session, audience_units=data.pop("audience_units"),
+                                point_types=data.pop("point_types"), **data)  # fmt: skip
         return session
 
-    def get(self, request, pk):
-        session = self._session(request, pk)
-        return render(request, self.template, {"form": SessionForm(initial=SessionForm.initial_for(session)),
-                                               "session": session})  # fmt: skip
 
-    def post(self, request, pk):
-        session = self._session(request, pk)
-        form = SessionForm(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                services.update_session(actor=request.user, session=session, audience_units=data.pop("audience_units"),
-                                        point_types=data.pop("point_types"), **data)  # fmt: skip
-            except services.SurveyError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("培训已保存。"))
-                return redirect(session.get_absolute_url())
-        return render(request, self.template, {"form": form, "session": session}, status=400)
+class TrainingDeleteView(ServiceDeletePage):
+    lookup = staticmethod(visible_session)
+    success_message = gettext_lazy("培训已删除。")
+    success_url = "surveys:training_list"
 
-
-class TrainingDeleteView(LoginRequiredMixin, View):
-    def get(self, request, pk):
-        session = visible_session(request, pk)
-        require_office(request.user)
-        return render(
-            request, "core/confirm_delete.html", {"object": session, "cancel_url": session.get_absolute_url()}
-        )
-
-    def post(self, request, pk):
-        session = visible_session(request, pk)
-        require_office(request.user)
+    def delete_object(self, request, session) -> None:
         services.delete_session(actor=request.user, session=session)
-        messages.success(request, _("培训已删除。"))
-        return redirect("surveys:training_list")
 
 
 class TrainingDetailView(LoginRequiredMixin, View):

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from wenming.geo.services import ImportRejected
@@ -22,8 +23,9 @@ from wenming.surveys.forms import ImportForm, WaveForm
 from wenming.surveys.imports import import_responses, import_template
 from wenming.surveys.models import Answer, Response, Stratum, Wave
 from wenming.surveys.views.common import (
-    OfficeMixin,
     ReaderMixin,
+    ServiceCreatePage,
+    ServiceUpdatePage,
     SurveyAccessMixin,
     error_text,
     is_office,
@@ -76,62 +78,39 @@ class WaveListView(SurveyAccessMixin, View):
         return render(request, list_template(request, self.template), context)
 
 
-class WaveCreateView(OfficeMixin, View):
+class WaveCreateView(ServiceCreatePage):
     template = "surveys/wave_form.html"
+    form_class = WaveForm
+    success_message = gettext_lazy("调查批次已创建，请核对样本设计后开始调查。")
 
-    def get(self, request):
+    def initial(self, obj) -> dict:
         initial = {"stratum_level": "street", "design": "per_stratum"}
-        if request.GET.get("questionnaire", "").isdigit():
-            initial["questionnaire"] = int(request.GET["questionnaire"])
-        return render(request, self.template, {"form": WaveForm(initial=initial)})
+        if self.request.GET.get("questionnaire", "").isdigit():
+            initial["questionnaire"] = int(self.request.GET["questionnaire"])
+        return initial
 
-    def post(self, request):
-        form = WaveForm(request.POST)
-        if form.is_valid():
-            try:
-                wave = services.create_wave(
-                    actor=request.user, areas=list(form.cleaned_data["areas"]),
-                    interviewers=list(form.cleaned_data["interviewers"]), **form.service_args(),
-                )  # fmt: skip
-            except services.SurveyError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("调查批次已创建，请核对样本设计后开始调查。"))
-                return redirect(wave.get_absolute_url())
-        return render(request, self.template, {"form": form}, status=400)
+    def save(self, request, form, obj):
+        return services.create_wave(
+            actor=request.user, areas=list(form.cleaned_data["areas"]),
+            interviewers=list(form.cleaned_data["interviewers"]), **form.service_args(),
+        )  # fmt: skip
 
 
-class WaveUpdateView(LoginRequiredMixin, View):
+class WaveUpdateView(ServiceUpdatePage):
     template = "surveys/wave_form.html"
+    form_class = WaveForm
+    success_message = gettext_lazy("调查批次已保存。")
+    lookup = staticmethod(visible_wave)
+    object_name = "wave"
 
-    def _wave(self, request, pk):
-        wave = visible_wave(request, pk)
-        require_office(request.user)
+    def save(self, request, form, wave):
+        args = form.service_args()
+        if not wave.is_draft:
+            args = {k: v for k, v in args.items() if k in services.waves.OPEN_FIELDS}
+        areas = list(form.cleaned_data["areas"]) if wave.is_draft else None
+        services.update_wave(actor=request.user, wave=wave, areas=areas or None,
+                             interviewers=list(form.cleaned_data["interviewers"]), **args)  # fmt: skip
         return wave
-
-    def get(self, request, pk):
-        wave = self._wave(request, pk)
-        return render(
-            request, self.template, {"form": WaveForm(initial=WaveForm.initial_for(wave)), "wave": wave}
-        )
-
-    def post(self, request, pk):
-        wave = self._wave(request, pk)
-        form = WaveForm(request.POST)
-        if form.is_valid():
-            args = form.service_args()
-            if not wave.is_draft:
-                args = {k: v for k, v in args.items() if k in services.waves.OPEN_FIELDS}
-            areas = list(form.cleaned_data["areas"]) if wave.is_draft else None
-            try:
-                services.update_wave(actor=request.user, wave=wave, areas=areas or None,
-                                     interviewers=list(form.cleaned_data["interviewers"]), **args)  # fmt: skip
-            except services.SurveyError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("调查批次已保存。"))
-                return redirect(wave.get_absolute_url())
-        return render(request, self.template, {"form": form, "wave": wave}, status=400)
 
 
 class WaveDetailView(LoginRequiredMixin, View):

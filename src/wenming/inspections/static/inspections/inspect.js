@@ -8,42 +8,17 @@
    - GPS: navigator.geolocation; the distance to the point is shown; beyond the limit the inspector must
      give a reason (the server computes the distance again and refuses a far-away submission without one).
    - A service worker (/inspections/sw.js) keeps the form and static files available offline.
+   Storage, sending and resending come from wenming/outbox.js (loaded first).
    Pages without [data-inspect] / [data-outbox] are not touched. */
 (function () {
   "use strict";
+  var O = window.WenmingOutbox, $ = O.$, $$ = O.$$, load = O.load, store = O.store;
   var PREFIX = "wenming.inspect.";
   var CACHE = "wenming-inspect-v1";
   var MAX_SIDE = 1600;
   var RETRY_MS = 15000;
 
   // --- helpers ---------------------------------------------------------------------------------------
-  function $(sel, root) { return (root || document).querySelector(sel); }
-  function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
-
-  function csrfToken() {
-    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (m) return decodeURIComponent(m[1]);
-    var meta = $('meta[name="csrf-token"]');
-    return meta ? meta.getAttribute("content") : "";
-  }
-
-  function uuid4() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = new Uint8Array(16);
-    crypto.getRandomValues(b);
-    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
-  }
-
-  function load(key) {
-    try { return JSON.parse(localStorage.getItem(key)); } catch (e) { return null; }
-  }
-
-  function store(key, draft) {
-    try { localStorage.setItem(key, JSON.stringify(draft)); return true; } catch (e) { return false; }
-  }
-
   function haversine(lat1, lon1, lat2, lon2) {
     var r = Math.PI / 180, R = 6371008.8;
     var dphi = (lat2 - lat1) * r, dl = (lon2 - lon1) * r;
@@ -81,10 +56,7 @@
   }
 
   // --- sending a draft (shared by the form and the outbox) ---------------------------------------------
-  var inflight = {};
-
-  function send(key, draft) {
-    if (inflight[key]) return inflight[key];
+  function formData(draft) {
     var fd = new FormData();
     fd.append("payload", JSON.stringify(draft.payload));
     ["photos", "after"].forEach(function (kind) {
@@ -95,61 +67,28 @@
         });
       });
     });
-    var p = fetch(draft.submit_url, {
-      method: "POST", body: fd, credentials: "same-origin",
-      headers: {"X-CSRFToken": csrfToken(), "Accept": "application/json"}
-    }).then(function (resp) {
-      var type = resp.headers.get("Content-Type") || "";
-      var body = type.indexOf("application/json") >= 0 ? resp.json() : Promise.resolve(null);
-      return body.then(function (json) { return {resp: resp, json: json}; });
-    }).then(function (r) {
-      if ((r.resp.status === 200 || r.resp.status === 201) && r.json && r.json.id) {
-        localStorage.removeItem(key);
-        return {ok: true, body: r.json};
-      }
-      if (r.resp.status >= 500) return {ok: false, retry: true, error: "服务器暂时不可用（" + r.resp.status + "），稍后自动重试。"};
-      var message = r.json && r.json.error ? r.json.error
-        : (r.resp.redirected || r.resp.status === 403 ? "登录已过期或无权提交，请重新登录后再提交（草稿已保存）。"
-          : "提交失败（HTTP " + r.resp.status + "）。");
-      draft.status = "draft";
-      draft.error = message;
-      draft.error_code = r.json ? r.json.code : "";
-      store(key, draft);
-      return {ok: false, error: message, code: draft.error_code};
-    }, function () {
-      return {ok: false, offline: true};
+    return fd;
+  }
+
+  function send(key, draft) {
+    return O.send(key, function () {
+      return {url: draft.submit_url, body: formData(draft), refused: function (r) {
+        if (r.status >= 500) return {ok: false, retry: true, error: "服务器暂时不可用（" + r.status + "），稍后自动重试。"};
+        var message = r.json && r.json.error ? r.json.error
+          : (r.redirected || r.status === 403 ? "登录已过期或无权提交，请重新登录后再提交（草稿已保存）。"
+            : "提交失败（HTTP " + r.status + "）。");
+        draft.status = "draft";
+        draft.error = message;
+        draft.error_code = r.json ? r.json.code : "";
+        store(key, draft);
+        return {ok: false, error: message, code: draft.error_code};
+      }};
     });
-    inflight[key] = p;
-    p.then(function () { delete inflight[key]; });
-    return p;
   }
 
   function queuedKeys(user) {
     // Only this user's drafts: a shared phone must not send one inspector's draft as another.
-    var keys = [], mine = PREFIX + user + ".";
-    for (var i = 0; i < localStorage.length; i++) {
-      var k = localStorage.key(i);
-      if (k && k.indexOf(mine) === 0) {
-        var d = load(k);
-        if (d && d.status === "queued" && d.payload) keys.push(k);
-      }
-    }
-    return keys;
-  }
-
-  function registerOffline(swUrl) {
-    if (swUrl && "serviceWorker" in navigator) {
-      navigator.serviceWorker.register(swUrl, {scope: swUrl.replace(/sw\.js$/, "")}).catch(function () {});
-    }
-    if (window.caches && navigator.onLine) {
-      // Keep this page and its static files for offline reopening (the worker serves them when offline).
-      var urls = [location.href];
-      $$('link[rel="stylesheet"]').forEach(function (l) { urls.push(l.href); });
-      $$("script[src]").forEach(function (s) { urls.push(s.src); });
-      caches.open(CACHE).then(function (c) {
-        return Promise.all(urls.map(function (u) { return c.add(new Request(u, {credentials: "same-origin"})).catch(function () {}); }));
-      }).catch(function () {});
-    }
+    return O.keys(PREFIX + user + ".", function (d) { return d && d.status === "queued" && d.payload; });
   }
 
   // --- the form ----------------------------------------------------------------------------------------
@@ -164,7 +103,7 @@
     var items = $$(".check-item", form);
     var draft = load(key);
     if (!draft || draft.task !== task) {
-      draft = {task: task, submit_url: form.getAttribute("data-submit-url"), client_id: uuid4(),
+      draft = {task: task, submit_url: form.getAttribute("data-submit-url"), client_id: O.uuid4(),
                started_at: new Date().toISOString(), status: "draft", obs: {}, photos: {}, after: {},
                lat: null, lon: null, accuracy: null, location_note: "", note: ""};
     }
@@ -394,9 +333,7 @@
       save();
       submitDraft();
     });
-    window.addEventListener("online", function () { if (draft.status === "queued") submitDraft(); });
-    setInterval(function () { if (draft.status === "queued" && navigator.onLine) submitDraft(); }, RETRY_MS);
-    if (draft.status === "queued" && navigator.onLine) submitDraft();
+    O.resendWhenOnline(submitDraft, function () { return draft.status === "queued"; }, RETRY_MS);
 
     if (navigator.geolocation) {
       navigator.geolocation.watchPosition(function (pos) {
@@ -409,7 +346,7 @@
     } else {
       refreshGps("浏览器不支持定位");
     }
-    registerOffline(form.getAttribute("data-sw-url"));
+    O.registerOffline(form.getAttribute("data-sw-url"), CACHE);
   }
 
   // --- the task list: flush queued drafts, sort by distance ----------------------------------------
@@ -424,8 +361,7 @@
         if (out) out.textContent = sent === keys.length ? "离线测评已全部提交。" : "还有 " + (keys.length - sent) + " 份测评待提交。";
       });
     }
-    window.addEventListener("online", flush);
-    if (navigator.onLine) flush();
+    O.resendWhenOnline(flush);
     var filters = $("#task-filters");
     function sortByDistance() {
       if (!navigator.geolocation || !filters) return;
@@ -440,7 +376,7 @@
     if (box.getAttribute("data-sort-by-distance") === "1" && navigator.permissions) {
       navigator.permissions.query({name: "geolocation"}).then(function (p) { if (p.state === "granted") sortByDistance(); });
     }
-    registerOffline(null);
+    O.registerOffline(null, CACHE);
   }
 
   var form = $("form[data-inspect]");

@@ -3,14 +3,7 @@
 (function () {
   "use strict";
   if (!window.echarts) { return; }
-  function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
-  function mount(id, option) {
-    var el = document.getElementById(id);
-    if (!el) { return; }
-    var chart = window.echarts.init(el);
-    chart.setOption(option);
-    window.addEventListener("resize", function () { chart.resize(); });
-  }
+  var data = window.WenmingCharts.data, mount = window.WenmingCharts.mount;
   var colors = ["#2563eb", "#1e8e3e", "#7c3aed", "#d68910", "#c0392b"];
   var est = data("estimates-data");
   if (est) {

@@ -8,92 +8,35 @@
      client-generated UUID: the server returns the same response for the same UUID, so resending never
      duplicates. Refused sheets (e.g. the wave was closed) stay in the outbox with the reason until discarded.
    - Eligibility (age range, residence) is checked before the interview goes on; GPS is recorded with the sheet.
-   - A service worker (/surveys/sw.js) keeps the form and static files available offline. */
+   - A service worker (/surveys/sw.js) keeps the form and static files available offline.
+   Storage, sending and resending come from wenming/outbox.js (loaded first). */
 (function () {
   "use strict";
+  var O = window.WenmingOutbox, $ = O.$, $$ = O.$$, load = O.load, store = O.store;
   var OUT = "wenming.survey.out.";
   var CACHE = "wenming-survey-v1";
   var RETRY_MS = 15000;
   var SKIP = {csrfmiddlewaretoken: 1, client_id: 1, started_at: 1, completed_at: 1, lat: 1, lon: 1, accuracy: 1, coord_system: 1};
 
-  function $(sel, root) { return (root || document).querySelector(sel); }
-  function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
-
-  function csrfToken() {
-    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (m) return decodeURIComponent(m[1]);
-    var meta = $('meta[name="csrf-token"]');
-    return meta ? meta.getAttribute("content") : "";
-  }
-
-  function uuid4() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = new Uint8Array(16);
-    crypto.getRandomValues(b);
-    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
-  }
-
-  function load(key) { try { return JSON.parse(localStorage.getItem(key)); } catch (e) { return null; } }
-  function store(key, value) { try { localStorage.setItem(key, JSON.stringify(value)); return true; } catch (e) { return false; } }
-
-  function outboxKeys() {
-    var keys = [];
-    for (var i = 0; i < localStorage.length; i++) {
-      var k = localStorage.key(i);
-      if (k && k.indexOf(OUT) === 0) keys.push(k);
-    }
-    return keys;
-  }
+  function outboxKeys() { return O.keys(OUT); }
 
   // --- sending the outbox ----------------------------------------------------------------------------
-  var inflight = {};
-
   function send(key) {
-    if (inflight[key]) return inflight[key];
-    var item = load(key);
-    if (!item || item.status === "failed") return Promise.resolve({ok: false, skipped: true});
-    var p = fetch(item.submit_url, {
-      method: "POST", credentials: "same-origin", body: JSON.stringify(item.payload),
-      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken()}
-    }).then(function (resp) {
-      var type = resp.headers.get("Content-Type") || "";
-      var body = type.indexOf("application/json") >= 0 ? resp.json() : Promise.resolve(null);
-      return body.then(function (json) { return {resp: resp, json: json}; });
-    }).then(function (r) {
-      if ((r.resp.status === 200 || r.resp.status === 201) && r.json && r.json.id) {
-        localStorage.removeItem(key);
-        return {ok: true, body: r.json};
-      }
-      if (r.resp.status >= 500) return {ok: false, retry: true};
-      if (r.resp.redirected || r.resp.status === 403) {
-        return {ok: false, retry: true, error: "登录已过期或无权提交，请重新登录（答卷已保存在手机上）。"};
-      }
-      item.status = "failed";
-      item.error = r.json && r.json.error ? r.json.error : "提交失败（HTTP " + r.resp.status + "）。";
-      store(key, item);
-      return {ok: false, error: item.error};
-    }, function () {
-      return {ok: false, offline: true};
+    return O.send(key, function () {
+      var item = load(key);
+      if (!item || item.status === "failed") return null;
+      return {url: item.submit_url, body: JSON.stringify(item.payload), headers: {"Content-Type": "application/json"},
+              refused: function (r) {
+                if (r.status >= 500) return {ok: false, retry: true};
+                if (r.redirected || r.status === 403) {
+                  return {ok: false, retry: true, error: "登录已过期或无权提交，请重新登录（答卷已保存在手机上）。"};
+                }
+                item.status = "failed";
+                item.error = r.json && r.json.error ? r.json.error : "提交失败（HTTP " + r.status + "）。";
+                store(key, item);
+                return {ok: false, error: item.error};
+              }};
     });
-    inflight[key] = p;
-    p.then(function () { delete inflight[key]; });
-    return p;
-  }
-
-  function registerOffline(swUrl) {
-    if (swUrl && "serviceWorker" in navigator) {
-      navigator.serviceWorker.register(swUrl, {scope: swUrl.replace(/sw\.js$/, "")}).catch(function () {});
-    }
-    if (window.caches && navigator.onLine) {
-      var urls = [location.href];
-      $$('link[rel="stylesheet"]').forEach(function (l) { urls.push(l.href); });
-      $$("script[src]").forEach(function (s) { urls.push(s.src); });
-      caches.open(CACHE).then(function (c) {
-        return Promise.all(urls.map(function (u) { return c.add(new Request(u, {credentials: "same-origin"})).catch(function () {}); }));
-      }).catch(function () {});
-    }
   }
 
   // --- the form ----------------------------------------------------------------------------------------
@@ -115,7 +58,7 @@
 
     function setStatus(text, cls) { status.textContent = text || ""; status.className = "small" + (cls ? " " + cls : ""); }
 
-    function newDraft() { return {client_id: uuid4(), started_at: null, fields: {}}; }
+    function newDraft() { return {client_id: O.uuid4(), started_at: null, fields: {}}; }
 
     function fieldNames() {
       var names = {};
@@ -312,9 +255,7 @@
       submitBtn.disabled = true;
       flush().then(function () { submitBtn.disabled = false; });
     });
-    window.addEventListener("online", flush);
-    setInterval(function () { if (navigator.onLine && outboxKeys().length) flush(); }, RETRY_MS);
-    if (navigator.onLine) flush();
+    O.resendWhenOnline(flush, function () { return outboxKeys().length > 0; }, RETRY_MS);
 
     if (navigator.geolocation) {
       navigator.geolocation.watchPosition(function (pos) {
@@ -329,7 +270,7 @@
       gps.textContent = "浏览器不支持定位：答卷仍可提交，但不记录位置。";
       gps.className = "gps-box warn";
     }
-    registerOffline(form.getAttribute("data-sw-url"));
+    O.registerOffline(form.getAttribute("data-sw-url"), CACHE);
   }
 
   var form = $("form[data-collect]");

@@ -1,10 +1,12 @@
-/* Wenming inspections — offline helper (scope /inspections/). Network first; when the network fails, the
-   last copy of the inspection form and of the static files is served so a draft can be reopened offline.
-   Submissions are never cached or replayed here: inspect.js resubmits drafts itself (idempotent client_id). */
+/* Wenming — an app's offline helper (scope {{ scope|escapejs }}). Network first; when the network fails, the
+   last copy of the page and of the static files is served so a phone form and its draft can be reopened
+   offline. Submissions are never cached or replayed here: the page script resends its own outbox
+   (wenming/outbox.js, idempotent client_id). Rendered by wenming.core.views.ServiceWorkerView. */
 "use strict";
-var CACHE = "wenming-inspect-v1";
+var CACHE = "{{ cache|escapejs }}";
 var STATIC = "{{ static_prefix|escapejs }}";
 var PAGES = "{{ pages_prefix|escapejs }}";
+var PAGE = {% if page_pattern %}new RegExp("{{ page_pattern|escapejs }}"){% else %}null{% endif %};
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
@@ -13,7 +15,7 @@ function cacheable(request) {
   if (request.method !== "GET" || request.headers.get("HX-Request")) return false;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return false;
-  return url.pathname.indexOf(STATIC) === 0 || url.pathname.indexOf(PAGES) === 0;
+  return url.pathname.indexOf(STATIC) === 0 || (url.pathname.indexOf(PAGES) === 0 && (!PAGE || PAGE.test(url.pathname)));
 }
 
 self.addEventListener("fetch", function (event) {
