@@ -1,9 +1,9 @@
 /* Wenming — the interviewer's questionnaire form (问卷采集) on a phone. Plain JS, no framework.
 
-   - The respondent being interviewed is a draft in localStorage ("wenming.survey.<wave>.draft"), saved at every
+   - The respondent being interviewed is a draft in localStorage ("wenming.survey.<user>.<wave>.draft"), saved at every
      answer, so a reload, a crash or a lost connection loses nothing. The interview place (area) is kept for
-     the next respondent ("wenming.survey.<wave>.place").
-   - Submitting moves the answers to an outbox ("wenming.survey.out.<client id>") and starts the next
+     the next respondent ("wenming.survey.<user>.<wave>.place").
+   - Submitting moves the answers to an outbox ("wenming.survey.out.<user>.<client id>") and starts the next
      respondent at once; the outbox is sent whenever the browser is online. Each answer sheet carries a
      client-generated UUID: the server returns the same response for the same UUID, so resending never
      duplicates. Refused sheets (e.g. the wave was closed) stay in the outbox with the reason until discarded.
@@ -13,7 +13,10 @@
 (function () {
   "use strict";
   var O = window.WenmingOutbox, $ = O.$, $$ = O.$$, load = O.load, store = O.store;
-  var OUT = "wenming.survey.out.";
+  // Keys carry the signed-in interviewer: a shared phone must never send one interviewer's answers as another's.
+  var USER = (document.querySelector("form[data-collect]") || {getAttribute: function () { return "0"; }})
+    .getAttribute("data-user");
+  var OUT = "wenming.survey.out." + USER + ".";
   var CACHE = "wenming-survey-v1";
   var RETRY_MS = 15000;
   var SKIP = {csrfmiddlewaretoken: 1, client_id: 1, started_at: 1, completed_at: 1, lat: 1, lon: 1, accuracy: 1, coord_system: 1};
@@ -42,8 +45,8 @@
   // --- the form ----------------------------------------------------------------------------------------
   function init(form) {
     var wave = form.getAttribute("data-wave");
-    var draftKey = "wenming.survey." + wave + ".draft";
-    var placeKey = "wenming.survey." + wave + ".place";
+    var draftKey = "wenming.survey." + USER + "." + wave + ".draft";
+    var placeKey = "wenming.survey." + USER + "." + wave + ".place";
     var minAge = parseInt(form.getAttribute("data-min-age"), 10);
     var maxAge = parseInt(form.getAttribute("data-max-age"), 10);
     var status = $("#collect-status"), progress = $("#collect-progress"), gps = $("#gps-status");
