@@ -225,6 +225,16 @@ MAP_TILE_ATTRIBUTION = env("WENMING_MAP_TILE_ATTRIBUTION")
 DISTRICT_CODE = env("WENMING_DISTRICT_CODE", "350206")
 DISTRICT_CASE_PREFIX = env("WENMING_CASE_PREFIX", "HL")
 
+# --- bulletins (通报): issuing body, document-number prefix (湖文明办〔2026〕12号), fonts of the DOCX/PDF -------
+BULLETIN_ISSUER = env("WENMING_BULLETIN_ISSUER", "湖里区创建全国文明城市工作领导小组办公室")
+BULLETIN_DOC_PREFIX = env("WENMING_BULLETIN_DOC_PREFIX", "湖文明办")
+BULLETIN_TITLE_FONT = env("WENMING_BULLETIN_TITLE_FONT", "方正小标宋简体")
+BULLETIN_BODY_FONT = env("WENMING_BULLETIN_BODY_FONT", "仿宋_GB2312")
+BULLETIN_HEADING_FONT = env("WENMING_BULLETIN_HEADING_FONT", "黑体")
+BULLETIN_SUBHEADING_FONT = env("WENMING_BULLETIN_SUBHEADING_FONT", "楷体_GB2312")
+# A CJK TrueType font for the PDF (Debian fonts-wqy-microhei, in the Makefile's apt list).
+BULLETIN_PDF_FONT = env("WENMING_BULLETIN_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
 # --- problem cases (wenming.cases) ----------------------------------------------------------------------
 CASE_DISPATCH_HOURS = float(env("WENMING_CASE_DISPATCH_HOURS", "1"))  # register + dispatch, working hours
 CASE_DEFAULT_FIX_DAYS = float(env("WENMING_CASE_DEFAULT_FIX_DAYS", "5"))  # a category without a deadline

@@ -7,6 +7,7 @@ steps whose objects they use (`ctx.units`, `ctx.areas`, `ctx.points`, `ctx.peopl
 """
 
 from wenming.demo.accounts import load_accounts
+from wenming.demo.bulletins import load_bulletins
 from wenming.demo.calendar import load_calendar
 from wenming.demo.cases import load_cases
 from wenming.demo.geography import load_areas
@@ -34,6 +35,7 @@ STEPS = [
     load_cases,  # three months of cases from the other sources, in every state of the workflow
     load_participation,  # citizen reports in every triage state, one Open311 client
     load_surveys,  # survey waves with estimates, a training session, the example library
+    load_bulletins,  # published weekly and monthly bulletins (Word, Excel, PDF), a draft, an appraisal
 ]
 
 # `wenming load_demo --part foundation`: registries and accounts only (fast; used by the demo's own tests).

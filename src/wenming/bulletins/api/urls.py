@@ -1,4 +1,10 @@
 from rest_framework.routers import DefaultRouter
 
+from wenming.bulletins.api import views
+
 router = DefaultRouter(trailing_slash=True)
+router.register("bulletins", views.BulletinViewSet, basename="bulletins-bulletin")
+router.register("schemes", views.SchemeViewSet, basename="bulletins-scheme")
+router.register("appraisal-runs", views.RunViewSet, basename="bulletins-run")
+router.register("appraisal-results", views.ResultViewSet, basename="bulletins-result")
 urlpatterns = router.urls

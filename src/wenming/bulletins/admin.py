@@ -1,0 +1,67 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from wenming.bulletins.models import (
+    Appeal,
+    AppraisalRule,
+    AppraisalRun,
+    AppraisalScheme,
+    Bulletin,
+    BulletinJob,
+)
+
+
+class BulletinJobInline(admin.TabularInline):
+    model = BulletinJob
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "state", "progress", "stage", "error", "created_at", "finished_at"]
+    fields = readonly_fields
+
+
+@admin.register(Bulletin)
+class BulletinAdmin(SimpleHistoryAdmin):
+    """Bulletins are changed through their pages (the workflow and the freeze live in the services)."""
+
+    list_display = ["title", "kind", "state", "doc_number", "issue_date"]
+    list_filter = ["kind", "state"]
+    search_fields = ["title", "doc_number"]
+    inlines = [BulletinJobInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+class RuleInline(admin.TabularInline):
+    model = AppraisalRule
+    extra = 0
+
+
+@admin.register(AppraisalScheme)
+class AppraisalSchemeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "subject", "formula", "is_active"]
+    inlines = [RuleInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # formulas are validated by bulletins.appraisal.save_scheme (the scheme pages)
+
+
+@admin.register(AppraisalRun)
+class AppraisalRunAdmin(admin.ModelAdmin):
+    list_display = ["scheme", "period_code", "state", "computed_at"]
+    list_filter = ["state"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    list_display = ["result", "state", "filed_by", "filed_at"]
+    list_filter = ["state"]
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,355 @@
+"""The bulletin as an ordered outline of headings, paragraphs and tables, built once from the snapshot and the
+bulletin's head; the DOCX, XLSX and PDF renderers walk the same outline, so the three files print the same
+tables with the same figures.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from wenming.bulletins.choices import BulletinKind
+from wenming.bulletins.periods import cn_date
+from wenming.bulletins.summary import pct
+
+CN_NUMBERS = "一二三四五六七八九十"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 11 → 十一, 20 → 二十 (headings never go past ninety-nine)."""
+    if n <= 10:
+        return CN_NUMBERS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (CN_NUMBERS[tens - 1] if tens > 1 else "") + "十" + (CN_NUMBERS[ones - 1] if ones else "")
+
+
+def _num(value, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+@dataclass
+class Table:
+    """A table: a caption, a header, rows of text, relative column widths; `photos` rows for the appendix."""
+
+    key: str  # sheet name / anchor
+    caption: str
+    header: list[str]
+    rows: list[list[str]]
+    widths: list[float]
+    note: str = ""
+    empty: str = ""
+    screen_only: tuple[int, ...] = ()  # columns kept in the XLSX but not printed (too wide for A4 portrait)
+
+    def printed(self) -> Table:
+        """The table as the DOCX and PDF print it (without the screen-only columns)."""
+        if not self.screen_only:
+            return self
+        keep = [i for i in range(len(self.header)) if i not in self.screen_only]
+        return Table(
+            self.key, self.caption, [self.header[i] for i in keep], [[row[i] for i in keep] for row in self.rows],
+            [self.widths[i] for i in keep], self.note, self.empty,
+        )  # fmt: skip
+
+    @property
+    def is_wide(self) -> bool:
+        """Nine columns or more: printed a point smaller so they fit a portrait page."""
+        return len(self.header) >= 9
+
+
+@dataclass
+class Section:
+    heading: str
+    level: int = 1  # 1: 一、  2: （一）
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+
+
+@dataclass
+class PhotoEntry:
+    caption: str
+    path: str  # relative to MEDIA_ROOT
+
+
+@dataclass
+class Outline:
+    issuer: str
+    doc_number: str
+    title: str
+    recipients: str
+    sections: list[Section]
+    closing: list[str]  # issuer and date at the end
+    cc: str
+    photos: list[tuple[str, list[PhotoEntry]]]  # (problem heading, photos) for the appendix
+    fonts: dict[str, str]
+    generated_at: str
+    period_label: str
+    summary: str
+    figures: list[tuple[str, str]]  # key figures (label, value) for the XLSX overview
+
+
+def fonts() -> dict[str, str]:
+    return {
+        "title": getattr(settings, "BULLETIN_TITLE_FONT", "方正小标宋简体"),
+        "body": getattr(settings, "BULLETIN_BODY_FONT", "仿宋_GB2312"),
+        "heading": getattr(settings, "BULLETIN_HEADING_FONT", "黑体"),
+        "subheading": getattr(settings, "BULLETIN_SUBHEADING_FONT", "楷体_GB2312"),
+    }
+
+
+def _rank(row: dict) -> str:
+    if row["rank"] is None:
+        return "—"
+    return f"{row['rank']}{_('（并列）') if row.get('tied') else ''}"
+
+
+def ranking_table(key: str, caption: str, label: str, ranking: dict) -> Table:
+    rows = [
+        [_rank(r), r["label"], str(r["points"]), str(r["passed"]), pct(r["pass_rate"]), _num(r["mean_score"])]
+        for r in ranking["rows"]
+    ]
+    return Table(
+        key, caption, [_("名次"), label, _("参评点位"), _("过关点位"), _("过关率"), _("平均得分")], rows,
+        [1, 4, 1.4, 1.4, 1.4, 1.4], note=_("计分方法：") + ranking["formula"], empty=_("本期无参评数据。"),
+    )  # fmt: skip
+
+
+def compliance_table(data: dict) -> Table:
+    """Point type × street (the snapshot's street × type, transposed: a district has a handful of streets but up
+    to ~30 point types, so the long side runs down the portrait page)."""
+    comp = data["compliance"]
+
+    def cell(c) -> str:
+        if not c or not c["points"]:
+            return "—"
+        return f"{c['passed']}/{c['points']}（{pct(c['rate'], 0)}）"
+
+    streets = comp["rows"]
+    header = [_("点位类型"), *[r["street"] for r in streets], _("合计")]
+    rows = [
+        [name, *[cell(r["cells"][i]) for r in streets], cell(comp["total"]["cells"][i])]
+        for i, name in enumerate(comp["types"])
+    ]
+    if rows:
+        rows.append([_("合计"), *[cell(r["total"]) for r in streets], cell(comp["total"]["total"])])
+    return Table(
+        "compliance", _("测评点位达标情况（过关点位/参评点位）"), header, rows,
+        [2.4] + [1.8] * (len(header) - 1), empty=_("本期无参评点位。"),
+    )  # fmt: skip
+
+
+PROBLEM_HEADER = (
+    "序号",
+    "问题编号",
+    "责任单位",
+    "地点",
+    "责任人",
+    "问题类别",
+    "测评标准",
+    "发现时间",
+    "整改时限",
+    "状态",
+)
+
+
+def problem_rows(rows: list[dict]) -> list[list[str]]:
+    out = []
+    for i, r in enumerate(rows, start=1):
+        state = r["state"] + (_("（已超期）") if r.get("overdue") else "")
+        category = " / ".join(x for x in (r["top_category"], r["category"]) if x)
+        out.append(
+            [str(i), r["code"], r["unit"], r["place"] or r["street"], r["person"] or "—", category,
+             r["criterion"] or r["description"], r["found_at"], r["deadline"] or "—", state]
+        )  # fmt: skip
+    return out
+
+
+def problem_table(key: str, caption: str, rows: list[dict], empty: str) -> Table:
+    return Table(
+        key, caption, [_(h) for h in PROBLEM_HEADER], problem_rows(rows),
+        [0.8, 2.7, 2.2, 2.4, 1.1, 1.8, 2.8, 2.0, 2.0, 1.3], empty=empty, screen_only=(7,),
+    )  # fmt: skip
+
+
+def overdue_table(rows: list[dict]) -> Table:
+    body = [
+        [str(i), r["code"], r["unit"], r["place"] or r["street"], r["person"] or "—", r["category"], r["deadline"],
+         str(r["overdue_days"])]
+        for i, r in enumerate(rows, start=1)
+    ]  # fmt: skip
+    return Table(
+        "overdue", _("超期未整改问题"),
+        [_("序号"), _("问题编号"), _("责任单位"), _("地点"), _("责任人"), _("问题类别"), _("整改时限"), _("超期天数")],
+        body, [0.7, 2.2, 2.4, 3, 1.2, 2, 2, 1.1], empty=_("无超期未整改问题。"),
+    )  # fmt: skip
+
+
+def rebound_table(rows: list[dict]) -> Table:
+    body = [
+        [str(i), r["code"], r["unit"], r["place"] or r["street"], r["person"] or "—", r["category"], r["found_at"], r["state"]]
+        for i, r in enumerate(rows, start=1)
+    ]  # fmt: skip
+    return Table(
+        "rebounds", _("反弹及重复发生问题"),
+        [_("序号"), _("问题编号"), _("责任单位"), _("地点"), _("责任人"), _("问题类别"), _("发现时间"), _("状态")],
+        body, [0.7, 2.2, 2.4, 3, 1.2, 2, 2, 1.4], empty=_("无反弹及重复发生问题。"),
+    )  # fmt: skip
+
+
+def theme_table(rows: list[dict]) -> Table:
+    body = [
+        [str(i), t["name"], str(t["occurrences"]), _num(t["lost"]), str(t["problems"])]
+        for i, t in enumerate(rows, 1)
+    ]
+    return Table(
+        "themes", _("易扣分点情况"), [_("序号"), _("易扣分点"), _("失分次数"), _("失分合计"), _("问题数")], body,
+        [0.8, 4, 1.5, 1.5, 1.5],
+        note=_("失分次数：测评中该类测评标准未达标的次数；问题数：本期通报问题中属于该类的个数。"),
+        empty=_("未配置易扣分点主题。"),
+    )  # fmt: skip
+
+
+def handling_table(handling: dict) -> Table:
+    body = [
+        [str(i), r["label"], str(r["due"]), str(r["handled"]), pct(r["on_time_rate"]), str(r["closed"]),
+         str(r["overdue_open"]), _num(r["score"])]
+        for i, r in enumerate(handling["rows"], start=1)
+    ]  # fmt: skip
+    return Table(
+        "handling", _("责任单位问题处置情况"),
+        [_("序号"), _("责任单位"), _("应处置"), _("已处置"), _("按期处置率"), _("已结案"), _("超期待处置"),
+         handling["formula_name"]],
+        body, [0.7, 3.6, 1.2, 1.2, 1.5, 1.2, 1.4, 1.6],
+        note=_("%(name)s = %(f)s") % {"name": handling["formula_name"], "f": handling["formula"]},
+        empty=_("本期无应处置案件。"),
+    )  # fmt: skip
+
+
+def _redblack_sections(data: dict) -> list[Section]:
+    rb = data["redblack"]
+    red = Section(_("红榜"), children=[])
+    red.tables = [
+        ranking_table("red_streets", _("红榜街道"), _("街道"), {"formula": data["rankings"]["street"]["formula"], "rows": rb["red_streets"]}),
+        ranking_table("red_units", _("红榜责任单位"), _("责任单位"), {"formula": data["rankings"]["unit"]["formula"], "rows": rb["red_units"]}),
+    ]  # fmt: skip
+    black = Section(_("黑榜"))
+    overdue = Table(
+        "overdue_units", _("超期未整改问题较多的单位"), [_("序号"), _("责任单位"), _("超期问题数")],
+        [[str(i), r["label"], str(r["count"])] for i, r in enumerate(rb["overdue_units"], 1)], [0.8, 5, 2],
+        empty=_("无超期未整改问题。"),
+    )  # fmt: skip
+    black.tables = [
+        ranking_table("black_streets", _("黑榜街道"), _("街道"), {"formula": data["rankings"]["street"]["formula"], "rows": rb["black_streets"]}),
+        ranking_table("black_units", _("黑榜责任单位"), _("责任单位"), {"formula": data["rankings"]["unit"]["formula"], "rows": rb["black_units"]}),
+        overdue,
+    ]  # fmt: skip
+    return [red, black]
+
+
+def sections(bulletin, data: dict) -> list[Section]:
+    out: list[Section] = [
+        Section(_("总体情况"), paragraphs=[p for p in (bulletin.summary or "").split("\n") if p.strip()])
+    ]
+    if bulletin.kind == BulletinKind.REDBLACK:
+        out.extend(_redblack_sections(data))
+    out.append(Section(_("测评点位达标情况"), tables=[compliance_table(data)]))
+    ranks = Section(_("排名情况"))
+    for dim, label, caption in (
+        ("street", _("街道"), _("街道排名")),
+        ("unit", _("责任单位"), _("责任单位排名")),
+        ("group", _("专项整治组"), _("专项整治组排名")),
+    ):
+        ranks.children.append(
+            Section(
+                caption, level=2, tables=[ranking_table(f"rank_{dim}", caption, label, data["rankings"][dim])]
+            )
+        )
+    ranks.children.append(
+        Section(_("责任单位问题处置情况"), level=2, tables=[handling_table(data["handling"])])
+    )
+    out.append(ranks)
+    caption = _("黑榜单位问题清单") if bulletin.kind == BulletinKind.REDBLACK else _("问题清单")
+    out.append(
+        Section(
+            caption,
+            paragraphs=[_("以下问题请各责任单位对照整改，按时限反馈整改结果（整改前后照片见附件）。")]
+            if data["problems"]
+            else [],
+            tables=[problem_table("problems", caption, data["problems"], _("本期未发现问题。"))],
+        )
+    )
+    out.append(Section(_("超期未整改问题"), tables=[overdue_table(data["overdue"])]))
+    out.append(Section(_("反弹及重复发生问题"), tables=[rebound_table(data["rebounds"])]))
+    out.append(Section(_("易扣分点情况"), tables=[theme_table(data["themes"])]))
+    lines = bulletin.requirement_lines()
+    if lines:
+        out.append(Section(_("工作要求"), paragraphs=[f"{i}. {line}" for i, line in enumerate(lines, 1)]))
+    if bulletin.remarks.strip():
+        out.append(Section(_("备注"), paragraphs=[p for p in bulletin.remarks.split("\n") if p.strip()]))
+    return out
+
+
+def photo_entries(data: dict) -> list[tuple[str, list[PhotoEntry]]]:
+    out = []
+    for i, r in enumerate(data["problems"], start=1):
+        photos = [PhotoEntry(_("整改前"), p) for p in r.get("before", [])]
+        photos += [PhotoEntry(_("整改后"), p) for p in r.get("after", [])]
+        if photos:
+            out.append((f"{i}. {r['code']} {r['unit']} {r['place'] or r['street']}", photos))
+    return out
+
+
+RECIPIENTS_LISTED = 8
+
+
+def recipients_line(bulletin) -> str:
+    """The salutation (主送): the units by name when few, else the customary collective form (the units all
+    still receive it: distribution follows the recipient list, not this line)."""
+    names = [u.name for u in bulletin.recipients.all()]
+    if not names or len(names) > RECIPIENTS_LISTED:
+        return _("各街道、区直有关单位：")
+    return "、".join(names) + "："
+
+
+def outline(bulletin, data: dict | None = None) -> Outline:
+    data = data if data is not None else bulletin.data
+    issue = bulletin.issue_date or datetime.date.today()
+    points = data["points"]
+    figures = [
+        (_("统计期间"), data["period"]["label"]),
+        (_("参评点位"), str(points["inspected"])),
+        (_("过关点位"), str(points["passed"])),
+        (_("过关率"), pct(points["pass_rate"])),
+        (_("平均得分"), _num(points["mean_score"])),
+        (_("发现问题"), str(data["problems_total"])),
+        (_("涉及责任单位"), str(data["units_involved"])),
+        (_("已整改销号"), str(data["states"]["closed"])),
+        (_("超期未整改"), str(len(data["overdue"]))),
+        (_("反弹及重复发生"), str(len(data["rebounds"]))),
+    ]
+    return Outline(
+        issuer=bulletin.issuer,
+        doc_number=bulletin.doc_number or _("（文号印发时生成）"),
+        title=bulletin.title,
+        recipients=recipients_line(bulletin),
+        sections=sections(bulletin, data),
+        closing=[bulletin.issuer, cn_date(issue)],
+        cc=bulletin.cc,
+        photos=photo_entries(data),
+        fonts=fonts(),
+        generated_at=data.get("generated_at", ""),
+        period_label=data["period"]["label"],
+        summary=bulletin.summary,
+        figures=figures,
+    )
+
+
+def heading_label(section: Section, index: int) -> str:
+    return (
+        f"{cn_number(index)}、{section.heading}"
+        if section.level == 1
+        else f"（{cn_number(index)}）{section.heading}"
+    )
