@@ -21,6 +21,7 @@ BENCHMARK_MODULES = [
     "wenming.inspections.bench",
     "wenming.bulletins.bench",
     "wenming.participation.bench",
+    "wenming.cases.bench",
 ]
 
 
