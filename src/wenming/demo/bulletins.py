@@ -56,6 +56,23 @@ def _bulletin(
     return bulletin, True
 
 
+def _test_dates(office, today) -> None:
+    """The next tests the office is preparing for, so the leadership countdown has a target."""
+    from wenming.dashboard.models import TestDate
+    from wenming.dashboard.services import add_test_date
+
+    quarter_end_month = ((today.month - 1) // 3 + 1) * 3
+    city_test = today.replace(day=1, month=quarter_end_month) + datetime.timedelta(days=14)
+    if city_test <= today:
+        city_test = today + datetime.timedelta(days=21)
+    for name, date in (
+        (f"{city_test.year}年第{(city_test.month - 1) // 3 + 1}季度全市文明城区测评", city_test),
+        (f"{today.year + 1}年全国文明城市年度测评（预计）", datetime.date(today.year + 1, 5, 20)),
+    ):
+        if not TestDate.objects.filter(name=name).exists():
+            add_test_date(actor=office, name=name, date=date, note=f"{MARK}演示测评日期")
+
+
 def load_bulletins(ctx: DemoContext) -> None:
     from wenming.bulletins import appraisal
     from wenming.bulletins.models import AppraisalRun, AppraisalScheme
@@ -63,6 +80,7 @@ def load_bulletins(ctx: DemoContext) -> None:
 
     office, leader = _users()
     today = timezone.localdate()
+    _test_dates(office, today)
     week, month = _last_week_and_month(today)
     made = []
     for kind, code in (("weekly", week), ("monthly", month)):
