@@ -93,11 +93,44 @@ def load_cases(ctx: DemoContext) -> None:
         case = _play(world, index, spec)
         if case is not None:
             states[case.state] += 1
+    states += _progress_inspection_cases(world)
     _send_due_alerts(world)
     summary = " · ".join(f"{state} {n}" for state, n in sorted(states.items()))
     ctx.log(f"  cases: {sum(states.values())} demo cases ({summary})")
     for message, n in world.refusals.most_common():
         ctx.log(f"  cases: {n} stories stopped by a refusal: {message}")
+
+
+def _progress_inspection_cases(world: _World) -> Counter:
+    """Cases opened by the inspection rounds were dispatched when their round closed; since then the units
+    have worked them at their own pace (acknowledged, fixed, reworked, verified — or left overdue)."""
+    from django.core.exceptions import ValidationError
+
+    from wenming.cases.choices import CaseSource as Source
+    from wenming.cases.models import Case
+    from wenming.cases.workflow import TransitionError
+
+    states: Counter = Counter()
+    waiting = (
+        Case.objects.filter(source=Source.INSPECTION, state="dispatched", dispatched_at__isnull=False)
+        .select_related("unit", "category", "point")
+        .order_by("pk")
+    )
+    for case in waiting:
+        rng = random.Random(f"{world.rng.random()}:inspection:{case.pk}")
+        spec = _Spec(
+            at=case.dispatched_at, source=Source.INSPECTION, category=case.category, point=case.point,
+            grid=None, severity=case.severity, case=case,
+        )  # fmt: skip
+        life = _Life(world, case, rng, case.dispatched_at, spec)
+        try:
+            life._unit_works()
+        except _Stop:
+            pass
+        except (TransitionError, ValidationError) as exc:
+            world.refusals[getattr(exc, "message", None) or "; ".join(exc.messages)] += 1
+        states[life.case.state] += 1
+    return states
 
 
 # --- the world -------------------------------------------------------------------------------------------
