@@ -201,3 +201,22 @@ def test_photo_base_is_abstract():
         "created_at",
     }
     assert isinstance(PhotoBase._meta.get_field("image"), models.FileField)
+
+
+def test_a_truncated_jpeg_is_refused_even_after_weasyprint_relaxed_pillow():
+    # given WeasyPrint imported in the same process (it sets LOAD_TRUNCATED_IMAGES = True process-wide)
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    try:
+        original = jpeg_with_metadata(size=(800, 600))
+        # when a truncated photo is uploaded, then it is still refused as corrupt
+        with pytest.raises(PhotoError) as error:
+            process_photo(upload(original[: len(original) // 2]))
+        assert error.value.code == "corrupt"
+        # and WeasyPrint's setting is left as it found it
+        assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before

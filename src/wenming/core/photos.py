@@ -13,9 +13,11 @@ GPS, XMP, ICC profile or comment): colours are converted to sRGB and the pixels 
 same digest). Files written by `save_processed_photo` stay on disk if the caller's transaction rolls back.
 """
 
+import contextlib
 import datetime
 import hashlib
 import io
+import threading
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -30,8 +32,23 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
 pillow_heif.register_heif_opener()
-ImageFile.LOAD_TRUNCATED_IMAGES = False
 Image.MAX_IMAGE_PIXELS = settings.PHOTO_MAX_PIXELS
+# WeasyPrint sets Pillow's process-wide ImageFile.LOAD_TRUNCATED_IMAGES = True when it is imported (bulletin
+# PDFs), which would make a truncated upload decode silently. Decoding evidence photos therefore switches it
+# off for the duration, under a lock so threads of one process agree.
+_STRICT_DECODE = threading.Lock()
+
+
+@contextlib.contextmanager
+def _strict_decoding():
+    with _STRICT_DECODE:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
 
 JPEG_QUALITY = 85
 THUMBNAIL_QUALITY = 80
@@ -195,7 +212,8 @@ def process_photo(uploaded_file) -> ProcessedPhoto:
         gps, taken_at = _gps(exif), _taken_at(exif)
         if kind == "JPEG":
             image.draft("RGB", (max_side, max_side))
-        image.load()
+        with _strict_decoding():
+            image.load()
         image = ImageOps.exif_transpose(image)
         image = _to_srgb_rgb(image)
         image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
