@@ -11,6 +11,8 @@ PG_PORT ?= 54329
 PG_DIR ?= /tmp/wenming-pg-$(PG_PORT)
 PG_BIN = $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
+
+.PHONY: fonts
 .PHONY: help install demo run worker test test-pg test-fast lint schema schema-check bench messages clean distclean
 
 help:
@@ -48,8 +50,16 @@ $(APT_STAMP): | $(BIN)/python
 	fi
 	@touch $@
 
+# The Chinese TrueType font PDF bulletins and demo photos are drawn with (installed when missing and root).
+fonts:
+	@if ! fc-list 2>/dev/null | grep -qi wenquanyi; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "Installing fonts-wqy-microhei (apt-get)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
+	  else echo "NOTE: PDF bulletins need a Chinese font: sudo apt-get install fonts-wqy-microhei"; fi; \
+	fi
+
 # --- running ------------------------------------------------------------------------------------------
-demo: install
+demo: install fonts
 	$(BIN)/wenming migrate --noinput
 	$(BIN)/wenming seed_calendar
 	$(BIN)/wenming load_demo
