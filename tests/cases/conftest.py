@@ -1,15 +1,7 @@
 import pytest
 
 from tests.cases.helpers import build_world
-from wenming.core import workcal
 from wenming.core.services import seed_calendar
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar_cache():
-    workcal.clear_cache()
-    yield
-    workcal.clear_cache()
 
 
 @pytest.fixture

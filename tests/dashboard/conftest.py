@@ -1,1 +1,1 @@
-from tests.bulletins.conftest import _fresh_calendar_cache, ds, files  # noqa: F401  (the same known month)
+from tests.bulletins.conftest import ds, files  # noqa: F401  (the same known month)

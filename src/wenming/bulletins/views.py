@@ -21,7 +21,7 @@ from wenming.bulletins.filtersets import BulletinFilterSet
 from wenming.bulletins.forms import BulletinCreateForm, BulletinEditForm, TransitionForm
 from wenming.bulletins.models import Bulletin
 from wenming.bulletins.querysets import can_sign
-from wenming.org.mixins import FilteredListView, OfficeRequiredMixin, apply_service_errors, can_change
+from wenming.core.mixins import FilteredListView, OfficeRequiredMixin, apply_service_errors, can_change
 
 PREVIEW_ROWS = 50
 CONTENT_TYPES = {

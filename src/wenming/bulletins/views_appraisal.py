@@ -19,7 +19,7 @@ from wenming.bulletins.choices import AppealState, RuleKind
 from wenming.bulletins.forms import AnswerForm, AppealForm, RuleFormSet, RunForm, SchemeForm
 from wenming.bulletins.models import Appeal, AppraisalResult, AppraisalRun, AppraisalScheme
 from wenming.core.formulas import parse
-from wenming.org.mixins import OfficeRequiredMixin, apply_service_errors, can_change
+from wenming.core.mixins import OfficeRequiredMixin, apply_service_errors, can_change
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

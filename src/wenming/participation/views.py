@@ -17,7 +17,7 @@ from django.views import View
 from django.views.generic import DetailView
 
 from wenming.cases.models import Case
-from wenming.org.mixins import FilteredListView
+from wenming.core.mixins import FilteredListView
 from wenming.participation import classifier, exports, public, services
 from wenming.participation.choices import ReportState
 from wenming.participation.duplicates import duplicate_candidates
