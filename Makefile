@@ -84,6 +84,7 @@ worker:
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/lint-imports
 	WENMING_TESTING=1 $(BIN)/wenming makemigrations --check --dry-run
 	WENMING_TESTING=1 $(BIN)/wenming check
 

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "wenming.scoring",
     "wenming.bulletins",
     "wenming.dashboard",
+    "wenming.demo",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ from wenming.org.models import Person, SpecialGroup, Unit
 
 def test_list_pages_permission_matrix_and_scope(client, scene):
     s = scene
-    for name in ("org:unit_list", "org:group_list", "org:person_list", "org:duty_matrix"):
+    for name in ("org:unit_list", "org:group_list", "org:person_list", "geo:duty_matrix"):
         assert_matrix(
             client, reverse(name), {"anonymous": 302, s.nobody: 200, s.handler_a: 200, s.office: 200}
         )
@@ -79,7 +79,7 @@ def test_duty_matrix_shows_people_and_gaps(client, scene, django_assert_max_num_
     create_duty(actor=None, person=lead, post=Post.GRID_LEAD, area=s.d.grid_a1)
     client.force_login(s.office)
     with django_assert_max_num_queries(14):
-        response = client.get(reverse("org:duty_matrix"))
+        response = client.get(reverse("geo:duty_matrix"))
     ctx = response.context
     assert [label for _, label in ctx["columns"]] == ["网格长", "网格员"]
     line = ctx["table"][0]
@@ -90,17 +90,17 @@ def test_duty_matrix_shows_people_and_gaps(client, scene, django_assert_max_num_
     html = response.content.decode()
     assert "gap-cell" in html and "空缺" in html
     # points: PA has a duty, PB has nobody → a gap
-    response = client.get(reverse("org:duty_matrix"), {"rows": "point"})
+    response = client.get(reverse("geo:duty_matrix"), {"rows": "point"})
     rows = {line["row"].code: line["gap"] for line in response.context["table"]}
     assert rows == {"PA": False, "PB": True}
     # filter by street and gaps only
     response = client.get(
-        reverse("org:duty_matrix"), {"rows": "point", "street": s.d.street_a.pk, "gaps": "1"}
+        reverse("geo:duty_matrix"), {"rows": "point", "street": s.d.street_a.pk, "gaps": "1"}
     )
     assert response.context["table"] == []
     # street staff see only their street's rows
     client.force_login(s.street_b)
-    response = client.get(reverse("org:duty_matrix"), {"rows": "point"})
+    response = client.get(reverse("geo:duty_matrix"), {"rows": "point"})
     assert [line["row"].code for line in response.context["table"]] == ["PB"]
 
 

@@ -6,5 +6,5 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
-        # the workbench widgets register themselves with the dashboard's registry on import
+        # the workbench widgets register themselves with the registry in core on import
         from wenming.cases import widgets  # noqa: F401

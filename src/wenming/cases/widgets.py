@@ -1,4 +1,4 @@
-"""Workbench widgets of the cases app, registered into the dashboard's registry (`wenming.dashboard.widgets`).
+"""Workbench widgets of the cases app, registered into the workbench registry (`wenming.core.widgets`).
 
 Each is a function (user) → dict | None: None hides it for this user. Loaded by `CasesConfig.ready()`.
 """
@@ -14,7 +14,7 @@ from django.utils import timezone
 from wenming.accounts.choices import Role
 from wenming.cases.choices import CaseState
 from wenming.cases.models import Case
-from wenming.dashboard.widgets import register
+from wenming.core.widgets import register
 
 HANDLER_ROLES = frozenset({Role.UNIT_HANDLER, Role.STREET, Role.COMMUNITY, Role.GRID})
 MY_CASES_LIMIT = 8

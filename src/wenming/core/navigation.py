@@ -70,7 +70,7 @@ MENU: tuple[NavGroup, ...] = (
             NavItem(_("责任单位"), "org:unit_list", ORG_VIEWERS),
             NavItem(_("专项整治组"), "org:group_list", ORG_VIEWERS),
             NavItem(_("人员"), "org:person_list", ORG_VIEWERS),
-            NavItem(_("定人定岗定责"), "org:duty_matrix", ORG_VIEWERS),
+            NavItem(_("定人定岗定责"), "geo:duty_matrix", ORG_VIEWERS),
         ),
     ),
     NavGroup(

@@ -1,5 +1,5 @@
 """Workbench widgets of bulletins, appraisal and the leadership view, registered into the workbench registry
-(`wenming.dashboard.widgets`) by `DashboardConfig.ready()`. Each is (user) → dict | None (None hides it)."""
+(`wenming.core.widgets`) by `DashboardConfig.ready()`. Each is (user) → dict | None (None hides it)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from wenming.bulletins.models import Appeal, AppraisalResult, Bulletin
 from wenming.bulletins.querysets import can_sign, my_unit_ids
+from wenming.core.widgets import register
 from wenming.dashboard import leader
-from wenming.dashboard.widgets import register
 
 RECENT_DAYS = 60
 LIMIT = 5

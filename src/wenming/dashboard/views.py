@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from wenming.core import widgets as registry
 from wenming.dashboard import leader, services, widgets
 from wenming.dashboard.models import TestDate
 
@@ -27,7 +28,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["scope_summary"] = widgets.scope_summary(user)
-        context["widgets"] = widgets.for_user(user)
+        context["widgets"] = registry.for_user(user)
         return context
 
 

@@ -1,39 +1,12 @@
-"""Workbench widgets per role. Each widget is a function (user) -> dict | None; None hides it.
-
-Higher apps (cases, inspections …) register their widgets here by name through `register`; the
-dashboard is the top app, so it may import them, but registration keeps this module small.
-"""
-
-from collections.abc import Callable
+"""Who the user is on the workbench: roles and the units, areas and groups they answer for."""
 
 from django.utils.translation import gettext as _
 
-Widget = Callable[[object], dict | None]
-_REGISTRY: list[tuple[int, Widget]] = []
-
-
-def register(order: int):
-    def decorator(func: Widget) -> Widget:
-        _REGISTRY.append((order, func))
-        _REGISTRY.sort(key=lambda item: item[0])
-        return func
-
-    return decorator
-
-
-def for_user(user) -> list[dict]:
-    out = []
-    for _order, widget in _REGISTRY:
-        data = widget(user)
-        if data:
-            out.append(data)
-    return out
+from wenming.accounts.choices import Role
 
 
 def scope_summary(user) -> dict:
     """Who the user is here: roles and the units, areas and groups they answer for."""
-    from wenming.accounts.choices import Role
-
     memberships = user.memberships.active().select_related("unit", "area", "special_group")
     rows = []
     for m in memberships:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("areas/", views.AreaListView.as_view(), name="area_list"),
     path("areas/<int:pk>/", views.AreaDetailView.as_view(), name="area_detail"),
     path("areas/<int:pk>/edit/", views.AreaEditView.as_view(), name="area_edit"),
+    path("duties/", views.DutyMatrixView.as_view(), name="duty_matrix"),
     path("duties/new/", views.DutyCreateView.as_view(), name="duty_create"),
     path("duties/<int:pk>/edit/", views.DutyEditView.as_view(), name="duty_edit"),
     path("duties/<int:pk>/end/", views.DutyEndView.as_view(), name="duty_end"),

@@ -6,6 +6,7 @@ from urllib.parse import quote, urlencode
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -22,6 +23,7 @@ from wenming.core.mixins import (
     ScopedQuerysetMixin,
     ServiceCreateView,
     ServiceUpdateView,
+    can_change,
 )
 from wenming.geo import services
 from wenming.geo.choices import AREA_CHILD_LEVEL, AreaLevel
@@ -361,3 +363,111 @@ class DutyEndView(OfficeRequiredMixin, View):
         else:
             messages.success(request, _("已结束岗位职责：%(duty)s。") % {"duty": duty})
         return redirect(safe_next(request, reverse("org:person_detail", args=[duty.person_id])))
+
+
+# --- the duty matrix --------------------------------------------------------------------------------
+
+# Posts each kind of row must have filled; a row missing one is a gap (shown in red).
+REQUIRED_POSTS = {
+    "grid": ("grid_lead", "grid_worker"),
+    "community": ("community_lead",),
+    "street": ("street_lead",),
+    "point": ("point_owner",),
+}
+ROW_KINDS = (
+    ("grid", gettext_lazy("网格")),
+    ("community", gettext_lazy("社区")),
+    ("street", gettext_lazy("街道")),
+    ("point", gettext_lazy("测评点位")),
+)
+
+
+class DutyMatrixView(LoginRequiredMixin, TemplateView):
+    """定人定岗定责: rows = areas of one level or points, columns = posts, cells = the people on duty now."""
+
+    template_name = "geo/duty_matrix.html"
+    paginate_by = 100
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        kind = self.request.GET.get("rows", "grid")
+        if kind not in REQUIRED_POSTS:
+            kind = "grid"
+        streets = Area.objects.restrict(user, "view").filter(level="street").order_by("code")
+        street = streets.filter(pk=self.request.GET.get("street")).first() if self.request.GET.get(
+            "street", "").isdigit() else None  # fmt: skip
+        gaps_only = self.request.GET.get("gaps") == "1"
+        if kind == "point":
+            rows_qs = (
+                Point.objects.restrict(user, "view").active().select_related("area", "responsible_person")
+            )
+            if street:
+                rows_qs = rows_qs.in_area(street)
+            subject = "point_id"
+        else:
+            rows_qs = (
+                Area.objects.restrict(user, "view")
+                .filter(level=kind)
+                .select_related("parent")
+                .defer("boundary")
+            )
+            if street:
+                rows_qs = rows_qs.subtree(street)
+            subject = "area_id"
+        rows_qs = rows_qs.order_by("code")
+        duties = Duty.objects.restrict(user, "view").current().filter(**{f"{subject}__isnull": False})
+        if kind == "point" and street:
+            duties = duties.filter(point__area__path__startswith=street.path)
+        elif kind != "point":
+            duties = duties.filter(area__level=kind)
+            if street:
+                duties = duties.filter(area__path__startswith=street.path)
+        filled = defaultdict(set)  # row id -> posts filled
+        for row_id, post in duties.values_list(subject, "post"):
+            filled[row_id].add(post)
+        required = REQUIRED_POSTS[kind]
+        registered_owner = {}
+        if kind == "point":
+            # A point's registered responsible person counts as its owner even without a duty row.
+            registered_owner = dict(rows_qs.filter(responsible_person__isnull=False).values_list(
+                "id", "responsible_person_id"))  # fmt: skip
+            for row_id in registered_owner:
+                filled[row_id].add("point_owner")
+        all_ids = list(rows_qs.values_list("id", flat=True))
+        gap_ids = {i for i in all_ids if not set(required) <= filled.get(i, set())}
+        if gaps_only:
+            rows_qs = rows_qs.filter(pk__in=gap_ids)
+        page = Paginator(rows_qs, self.paginate_by).get_page(self.request.GET.get("page"))
+        page_ids = [r.pk for r in page.object_list]
+        cells = defaultdict(list)  # (row id, post) -> [(person, from_duty)]
+        page_duties = (
+            duties.filter(**{f"{subject}__in": page_ids}).select_related("person").order_by("person__name")
+        )
+        posts_present = set()
+        for duty in page_duties:
+            cells[(getattr(duty, subject), duty.post)].append((duty.person, True))
+            posts_present.add(duty.post)
+        if kind == "point":
+            for point in page.object_list:
+                if point.responsible_person_id and not cells.get((point.pk, "point_owner")):
+                    cells[(point.pk, "point_owner")].append((point.responsible_person, False))
+        post_labels = dict(Duty._meta.get_field("post").choices)
+        columns = list(required) + sorted(posts_present - set(required))
+        table = []
+        for row in page.object_list:
+            row_cells = [
+                {"post": post, "people": cells.get((row.pk, post), []), "required": post in required,
+                 "gap": post in required and not cells.get((row.pk, post))}
+                for post in columns
+            ]  # fmt: skip
+            table.append({"row": row, "cells": row_cells, "gap": row.pk in gap_ids})
+        query = {k: v for k, v in self.request.GET.items() if k != "page"}
+        context.update(
+            kind=kind, kinds=ROW_KINDS, streets=streets, street=street, gaps_only=gaps_only,
+            columns=[(post, post_labels.get(post, post)) for post in columns], table=table, page_obj=page,
+            total=len(all_ids), gap_count=len(gap_ids), can_change=can_change(user),
+            subject_param="point" if kind == "point" else "area",
+            next_url=self.request.path + ("?" + urlencode(query) if query else ""),
+        )  # fmt: skip
+        return context

@@ -16,19 +16,18 @@ Who sees which units and people (action "view"; changes are district-wide admin/
 from django.db import models
 
 
-def _area_units_q(scope, field: str = "pk") -> models.Q:
-    """Units that belong to the user's areas: territorial (属地) units and units answering for points there."""
+def _area_units_q(scope, units, field: str = "pk") -> models.Q:
+    """Units that belong to the user's areas: territorial (属地) units and units answering for points there.
+
+    `units` is the Unit model's manager; the places are reached through the reverse relations geo declares.
+    """
     if not scope.area_ids:
         return models.Q(pk__in=[])
-    from django.apps import apps
-
-    Area = apps.get_model("geo", "Area")
-    Point = apps.get_model("geo", "Point")
-    points = Point.objects.filter(area_id__in=scope.area_ids)
+    areas = scope.area_ids
     return (
-        models.Q(**{f"{field}__in": Area.objects.filter(pk__in=scope.area_ids).values("unit_id")})
-        | models.Q(**{f"{field}__in": points.values("responsible_unit_id")})
-        | models.Q(**{f"{field}__in": points.values("guarantor_unit_id")})
+        models.Q(**{f"{field}__in": units.filter(territories__in=areas).values("pk")})
+        | models.Q(**{f"{field}__in": units.filter(points__area_id__in=areas).values("pk")})
+        | models.Q(**{f"{field}__in": units.filter(guaranteed_points__area_id__in=areas).values("pk")})
     )
 
 
@@ -57,7 +56,10 @@ class UnitQuerySet(models.QuerySet):
             return self
         if action != "view":
             return self.none()
-        return self.filter(models.Q(pk__in=scope.unit_ids | scope.group_unit_ids) | _area_units_q(scope))
+        units = self.model.objects
+        return self.filter(
+            models.Q(pk__in=scope.unit_ids | scope.group_unit_ids) | _area_units_q(scope, units)
+        )
 
 
 class SpecialGroupQuerySet(models.QuerySet):
@@ -94,15 +96,14 @@ class PersonQuerySet(models.QuerySet):
             return self
         if action != "view":
             return self.none()
-        q = models.Q(unit_id__in=scope.unit_ids | scope.group_unit_ids) | _area_units_q(scope, "unit_id")
+        units = self.model._meta.get_field("unit").related_model.objects
+        q = models.Q(unit_id__in=scope.unit_ids | scope.group_unit_ids) | _area_units_q(
+            scope, units, "unit_id"
+        )
         if scope.person_id:
             q |= models.Q(pk=scope.person_id)
         if scope.area_ids:
-            from django.apps import apps
-
-            Duty = apps.get_model("geo", "Duty")
-            in_areas = Duty.objects.filter(
-                models.Q(area_id__in=scope.area_ids) | models.Q(point__area_id__in=scope.area_ids)
-            )
-            q |= models.Q(pk__in=in_areas.values("person_id"))
+            people = self.model.objects
+            q |= models.Q(pk__in=people.filter(duties__area_id__in=scope.area_ids).values("pk"))
+            q |= models.Q(pk__in=people.filter(duties__point__area_id__in=scope.area_ids).values("pk"))
         return self.filter(q)

@@ -16,5 +16,4 @@ urlpatterns = [
     path("people/new/", views.PersonCreateView.as_view(), name="person_create"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("people/<int:pk>/edit/", views.PersonEditView.as_view(), name="person_edit"),
-    path("duties/", views.DutyMatrixView.as_view(), name="duty_matrix"),
 ]

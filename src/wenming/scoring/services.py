@@ -13,7 +13,12 @@ from wenming.scoring.models import DeductionTheme, ScoreSnapshot, SnapshotLoss, 
 from wenming.standards.models import ProblemCategory
 
 
-def freeze_round(*, actor, round) -> ScoreSnapshot:  # noqa: A002 - the inspections app calls it by this name
+def freeze_on_close(sender, *, actor, round, **kwargs) -> None:  # noqa: A002 - the signal's argument name
+    """`inspections.signals.round_closed` receiver: a closed round's scores are frozen in its transaction."""
+    freeze_round(actor=actor, round=round)
+
+
+def freeze_round(*, actor, round) -> ScoreSnapshot:  # noqa: A002 - the name the round_closed signal uses
     """Freeze a round's scores into a snapshot (called when the round is closed).
 
     The snapshot records the latest inspection of every point, every observation used and a SHA-256 of their

@@ -13,6 +13,7 @@ from wenming.inspections import sampling
 from wenming.inspections.choices import RoundKind, RoundState, TaskState
 from wenming.inspections.models import Round, RoundInspector, Task
 from wenming.inspections.services.common import InspectionError, NotFound
+from wenming.inspections.signals import round_closed
 
 
 def _require_office(actor, round_=None) -> None:
@@ -226,9 +227,8 @@ def copy_round(*, actor, round: Round, name: str = "", keep_seed: bool = False) 
 
 
 def close_round(*, actor, round: Round, now: datetime.datetime | None = None) -> Round:
-    """Close a published round: pending tasks are cancelled and the scores are frozen (scoring.freeze_round)."""
-    from wenming.scoring.services import freeze_round  # the round's scores are the scoring app's
-
+    """Close a published round: pending tasks are cancelled and `round_closed` is sent in the same transaction
+    (the scoring app freezes the round's scores on it)."""
     _require_office(actor, round)
     now = now or timezone.now()
     with transaction.atomic():
@@ -240,7 +240,7 @@ def close_round(*, actor, round: Round, now: datetime.datetime | None = None) ->
         round_.closed_at = now
         round_.save(update_fields=["state", "closed_at", "updated_at"])
         try:
-            freeze_round(actor=actor, round=round_)
+            round_closed.send(sender=Round, actor=actor, round=round_)
         except InspectionError:
             raise
         except ValidationError as exc:
