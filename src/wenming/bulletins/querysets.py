@@ -55,12 +55,6 @@ class BulletinQuerySet(models.QuerySet):
 
         return self.filter(state=BulletinState.REVIEW)
 
-    def of_year(self, year: int):
-        return self.filter(doc_year=year)
-
-    def addressed_to(self, unit_ids):
-        return self.filter(recipients__in=unit_ids).distinct()
-
     def restrict(self, user, action: str = "view"):
         if not _authenticated(user):
             return self.none()

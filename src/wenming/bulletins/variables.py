@@ -284,8 +284,3 @@ def complete(values: dict[str, dict]) -> dict[str, dict]:
         zero_is_right = not var.is_rate and code not in ("mean_score", kpis.AVG_HANDLING[0])
         out[code] = {"value": 0.0 if zero_is_right else None, "refs": {}}
     return out
-
-
-def sources_for(codes) -> set[str]:
-    reg = registry()
-    return {reg[c].source for c in codes if c in reg}

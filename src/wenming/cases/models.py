@@ -432,13 +432,6 @@ class RoutingRule(TimeStampedModel):
         if self.top_category_id and self.top_category.parent_id is not None:
             raise ValidationError({"top_category": _("问题大类应为一级分类。")})
 
-    def matchers(self) -> list[str]:
-        return [
-            f
-            for f in ("category", "top_category", "point_type", "area", "special_group")
-            if getattr(self, f"{f}_id")
-        ]
-
 
 class KpiFormula(TimeStampedModel):
     """A composite unit score the office configures (综合考核公式), evaluated over the case KPIs."""

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from wenming.cases.choices import UNIT_CLOCK_STATES, CaseState
+from wenming.cases.choices import CaseState
 from wenming.dashboard.models import TestDate
 from wenming.inspections.choices import RoundKind, RoundState
 from wenming.inspections.models import Inspection, Observation, Round
@@ -367,10 +367,6 @@ def heat_cells(cases_qs, since: datetime.datetime, size: float = 0.004) -> list[
          "lon1": round((j + 1) * size, 6), "count": n}
         for (i, j), n in sorted(counts.items())
     ]  # fmt: skip
-
-
-def clock_running_count(cases_qs) -> int:
-    return cases_qs.filter(state__in=UNIT_CLOCK_STATES).count()
 
 
 # --- the page as a whole ----------------------------------------------------------------------------------------

@@ -80,10 +80,6 @@ def to_geojson(polygon: Polygon) -> dict:
     return {"type": "Polygon", "coordinates": [[[x, y] for x, y in ring]]}
 
 
-def from_geojson(geometry: dict) -> Polygon:
-    return shapely.geometry.shape(geometry)
-
-
 def district_polygon() -> Polygon:
     return Polygon(huli.DISTRICT_OUTLINE)
 

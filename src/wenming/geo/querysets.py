@@ -36,9 +36,6 @@ class AreaQuerySet(models.QuerySet):
         """The area and everything below it."""
         return self.filter(path__startswith=area.path)
 
-    def of_level(self, level):
-        return self.filter(level=level)
-
     def restrict(self, user, action: str = "view"):
         scope = user.scope()
         if scope.sees_all(action):

@@ -6,7 +6,7 @@ never changed: the only write is `services.freeze_round`, so `restrict(user, "ch
 """
 
 from django.db import models
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 
 
 class ScoreSnapshotQuerySet(models.QuerySet):
@@ -22,9 +22,6 @@ class ScoreSnapshotQuerySet(models.QuerySet):
 
     def of_kind(self, kind: str):
         return self.filter(round__kind=kind)
-
-    def latest_version_number(self, round_id) -> int:
-        return self.filter(round_id=round_id).aggregate(v=Max("version"))["v"] or 0
 
     def restrict(self, user, action: str = "view"):
         if action == "view" and user.is_authenticated:

@@ -33,12 +33,6 @@ def _count_of(model, field: str, *, aggregate=Count, of: str = "pk"):
 
 
 class QuestionnaireQuerySet(models.QuerySet):
-    def in_use(self):
-        """Questionnaires with responses: their questions are frozen (copy to change)."""
-        from wenming.surveys.models import Response
-
-        return self.filter(pk__in=Response.objects.values("wave__questionnaire_id"))
-
     def with_counts(self):
         from wenming.surveys.models import Question, Wave
 
@@ -131,9 +125,6 @@ class StratumQuerySet(models.QuerySet):
 
 
 class ResponseQuerySet(models.QuerySet):
-    def of_wave(self, wave):
-        return self.filter(wave=wave)
-
     def restrict(self, user, action: str = "view"):
         if not _signed_in(user):
             return self.none()

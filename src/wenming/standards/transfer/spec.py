@@ -41,9 +41,6 @@ class Sheet:
     def headers(self) -> dict[str, str]:
         return {c.header: c.key for c in self.columns}
 
-    def header_of(self, key: str) -> str:
-        return next(c.header for c in self.columns if c.key == key)
-
 
 # The 说明 sheet (YAML: `standard_set`): one row per field, label in column A, value in column B.
 META_TITLE = "说明"

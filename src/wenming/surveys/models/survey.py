@@ -79,9 +79,6 @@ class Questionnaire(AuthoredModel):
     def residence_eligible(self, residence: str) -> bool:
         return RESIDENCE_MIN_MONTHS[residence] >= self.min_residence_months
 
-    def eligible_age_bands(self) -> list[str]:
-        return [band for band in AgeBand.values if self.age_band_eligible(band)]
-
     def eligible_residences(self) -> list[str]:
         return [r for r in Residence.values if self.residence_eligible(r)]
 

@@ -170,9 +170,6 @@ class QuizQuestion(models.Model):
     def is_multiple(self) -> bool:
         return len(self.correct) > 1
 
-    def correct_labels(self) -> list[str]:
-        return [self.options[i] for i in self.correct if 0 <= i < len(self.options)]
-
 
 class QuizAttempt(models.Model):
     """One person's answers to a quiz and the score they got (测验成绩)."""
