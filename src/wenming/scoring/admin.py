@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from wenming.core.admin import ReadOnlyAdminMixin
 from wenming.scoring.models import DeductionTheme, ScoreSnapshot, SnapshotRollup
 
 
@@ -21,7 +22,7 @@ class SnapshotRollupInline(admin.TabularInline):
 
 
 @admin.register(ScoreSnapshot)
-class ScoreSnapshotAdmin(admin.ModelAdmin):
+class ScoreSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: snapshots are evidence; only `freeze_round` writes them."""
 
     list_display = ["round", "version", "created_at", "points", "passed", "mean_score", "data_hash"]
