@@ -100,7 +100,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
-    "wenming.accounts.middleware.AuditDenialMiddleware",  # 403s and out-of-scope 404s into the audit log
+    "wenming.accounts.middleware.AuditMiddleware",  # downloads, 403s and out-of-scope 404s into the audit log
 ]
 
 ROOT_URLCONF = "wenming.urls"

@@ -6,7 +6,9 @@
 Rows are append-only (`AuditEvent`, `core.appendonly`); auditors and administrators search them at
 /accounts/audit/. What is recorded (docs/security.md § Accounts and audit):
 
-- exports of data (every XLSX/CSV an office page or job produces, with the filter and row count);
+- exports of data: the views starting exports of personal data call `record` with the filter and row
+  count (cases, reports, users, the audit log itself); any other download (a response with
+  `Content-Disposition: attachment`) by a signed-in user is recorded by `AuditMiddleware`;
 - views of personal data (a reporter's contact in triage, a user's account page);
 - permission denials (every 403, and every 404 of a resolved URL for a signed-in user: out of scope);
 - configuration changes (every historical record of a configuration model, via simple_history);
@@ -55,6 +57,8 @@ def record(actor, action: str, target=None, detail: dict | None = None, *, reque
     from wenming.accounts.models import AuditEvent
 
     user = actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+    if request is not None and action == EXPORT:
+        request._audit_export_recorded = True  # the middleware then does not add a generic row
     try:
         # A savepoint: a failure here must not break the caller's transaction.
         with transaction.atomic():

@@ -52,6 +52,16 @@ class AxesHandler(AxesDatabaseHandler):
             return True
         return ip_failures(getattr(request, "axes_ip_address", None)) >= settings.LOGIN_IP_FAILURE_LIMIT
 
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        # Axes records the failure and flags the lock when the account's own count reaches its limit (the
+        # attempt that reaches it already answers 429); the address's count across user names likewise.
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if request is None or getattr(request, "axes_locked_out", False):
+            return
+        if ip_failures(getattr(request, "axes_ip_address", None)) >= settings.LOGIN_IP_FAILURE_LIMIT:
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+
 
 def ip_failures(ip_address: str | None) -> int:
     """Failed sign-ins from one address over all user names within the cool-off window."""

@@ -130,6 +130,7 @@ class UserExportView(AdminRequiredMixin, View):
             buffer.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+        audit.record(request.user, audit.EXPORT, "accounts.User", {"query": request.GET.urlencode()}, request=request)  # fmt: skip
         response["Content-Disposition"] = 'attachment; filename="users.xlsx"'
         return response
 
