@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from wenming.core.admin import ReadOnlyAdminMixin
+from wenming.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from wenming.scoring.models import DeductionTheme, ScoreSnapshot, SnapshotRollup
 
 
@@ -11,7 +11,7 @@ class DeductionThemeAdmin(SimpleHistoryAdmin):
     list_editable = ["order", "is_active"]
 
 
-class SnapshotRollupInline(admin.TabularInline):
+class SnapshotRollupInline(ReadOnlyInline):
     model = SnapshotRollup
     extra = 0
     can_delete = False
