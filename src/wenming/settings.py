@@ -69,7 +69,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    "django_tasks_db",
     "axes",
     "simple_history",
     # ours, lowest first (lower apps never import higher ones)
@@ -85,6 +84,8 @@ INSTALLED_APPS = [
     "wenming.scoring",
     "wenming.bulletins",
     "wenming.dashboard",
+    # after ours: `wenming db_worker` is wenming.core's subclass (recovers tasks of dead workers)
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
