@@ -348,6 +348,8 @@ CALENDAR_CACHE_SECONDS = int(env("WENMING_CALENDAR_CACHE_SECONDS", "60"))
 
 # --- security ----------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# A sign-in lasts this many hours (then the login page again); sign-out and password changes end it earlier.
+SESSION_COOKIE_AGE = int(float(env("WENMING_SESSION_HOURS", "12")) * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
