@@ -59,6 +59,8 @@ fonts:
 	fi
 
 # --- running ------------------------------------------------------------------------------------------
+# DEBUG is off by default (production-safe); the demo and the local server turn it on explicitly.
+demo run worker: export WENMING_DEBUG ?= 1
 demo: install fonts
 	$(BIN)/wenming migrate --noinput
 	$(BIN)/wenming seed_calendar

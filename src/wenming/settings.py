@@ -43,7 +43,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = env_bool("WENMING_DEBUG", True)
+# Off unless asked for: `make demo` / `make run` set WENMING_DEBUG=1, and the test suite runs with it on.
+# A production install that forgets the variable gets the safe settings (no tracebacks, no demo accounts).
+DEBUG = env_bool("WENMING_DEBUG", TESTING)
 ALLOWED_HOSTS = [
     h.strip() for h in env("WENMING_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
 ]
@@ -67,7 +69,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    "django_tasks_db",
     "axes",
     "simple_history",
     # ours, lowest first (lower apps never import higher ones)
@@ -84,6 +85,8 @@ INSTALLED_APPS = [
     "wenming.bulletins",
     "wenming.dashboard",
     "wenming.demo",
+    # after ours: `wenming db_worker` is wenming.core's subclass (recovers tasks of dead workers)
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +102,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "wenming.accounts.middleware.AuditMiddleware",  # downloads, 403s and out-of-scope 404s into the audit log
 ]
 
 ROOT_URLCONF = "wenming.urls"
@@ -166,6 +170,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = int(env("WENMING_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("WENMING_LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# …and per address across all user names (password spraying): see wenming.accounts.lockout.AxesHandler.
+AXES_HANDLER = "wenming.accounts.lockout.AxesHandler"
+LOGIN_IP_FAILURE_LIMIT = int(env("WENMING_LOGIN_IP_FAILURE_LIMIT", "20"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "wenming.accounts.lockout.lockout_response"  # JSON under /api/, the page elsewhere
@@ -174,6 +181,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed attempt is kept for the au
 # address from there instead of the proxy's (0 = REMOTE_ADDR; see docs/deploy.md).
 PROXY_COUNT = int(env("WENMING_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "wenming.accounts.lockout.client_ip"
+# API tokens stop working this many days after they were issued (0 = never); a new sign-in issues a new one.
+API_TOKEN_DAYS = int(env("WENMING_API_TOKEN_DAYS", "30"))
 
 # --- i18n: Chinese first ---------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -340,6 +349,8 @@ CALENDAR_CACHE_SECONDS = int(env("WENMING_CALENDAR_CACHE_SECONDS", "60"))
 
 # --- security ----------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# A sign-in lasts this many hours (then the login page again); sign-out and password changes end it earlier.
+SESSION_COOKIE_AGE = int(float(env("WENMING_SESSION_HOURS", "12")) * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:

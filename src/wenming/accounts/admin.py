@@ -3,7 +3,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from wenming.accounts.models import Membership, User
+from wenming.accounts import audit
+from wenming.accounts.models import AuditEvent, Membership, User
+from wenming.core.admin import ReadOnlyAdminMixin
 
 
 class MembershipInline(admin.TabularInline):
@@ -24,6 +26,19 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (_("文明创建"), {"fields": ["display_name", "phone", "person", "is_demo"]}),
     )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            audit.record(request.user, audit.PERSONAL_VIEW, f"accounts.User:{object_id}", {"page": "admin"}, request=request)  # fmt: skip
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["at", "actor_name", "action", "target", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["actor_name", "target", "path"]
+    date_hierarchy = "at"
 
 
 @admin.register(Membership)

@@ -22,3 +22,14 @@ class Role(models.TextChoices):
 # Roles that see the whole district (read); of these, only admin and office may change things district-wide.
 DISTRICT_READERS = frozenset({Role.ADMIN, Role.OFFICE, Role.LEADER, Role.AUDITOR, Role.PORTAL})
 DISTRICT_WRITERS = frozenset({Role.ADMIN, Role.OFFICE})
+
+
+class AuditAction(models.TextChoices):
+    """Kinds of rows in the audit log (审计日志)."""
+
+    EXPORT = "export", _("导出数据")
+    PERSONAL_VIEW = "personal_view", _("查看个人信息")
+    DENIED = "denied", _("越权访问被拒")
+    CONFIG_CHANGE = "config_change", _("配置变更")
+    TOKEN_ISSUED = "token_issued", _("签发 API 令牌")
+    TOKEN_REVOKED = "token_revoked", _("吊销 API 令牌")

@@ -1,5 +1,8 @@
 """What a locked-out sign-in gets (django-axes `AXES_LOCKOUT_CALLABLE`): JSON for the API, a page otherwise."""
 
+import datetime
+
+from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -32,3 +35,44 @@ def client_ip(request) -> str | None:
         if len(hops) >= count:
             return hops[-count]
     return request.META.get("REMOTE_ADDR")
+
+
+class AxesHandler(AxesDatabaseHandler):
+    """django-axes' database handler plus a lock per client address across user names.
+
+    Axes locks a user name from one address after `AXES_FAILURE_LIMIT` failures. Password spraying tries
+    one or two passwords on many user names from the same address, which that rule never sees; so an
+    address is also locked once its failures over all user names within the cool-off reach
+    `LOGIN_IP_FAILURE_LIMIT` (higher than the per-account limit, because an office's colleagues may share
+    one NAT address). Both locks answer 429 and are cleared by the same unlock (user name and/or address).
+    """
+
+    def is_locked(self, request, credentials=None) -> bool:
+        if super().is_locked(request, credentials):
+            return True
+        return ip_failures(getattr(request, "axes_ip_address", None)) >= settings.LOGIN_IP_FAILURE_LIMIT
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        # Axes records the failure and flags the lock when the account's own count reaches its limit (the
+        # attempt that reaches it already answers 429); the address's count across user names likewise.
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if request is None or getattr(request, "axes_locked_out", False):
+            return
+        if ip_failures(getattr(request, "axes_ip_address", None)) >= settings.LOGIN_IP_FAILURE_LIMIT:
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+
+
+def ip_failures(ip_address: str | None) -> int:
+    """Failed sign-ins from one address over all user names within the cool-off window."""
+    if not ip_address or not settings.LOGIN_IP_FAILURE_LIMIT:
+        return 0
+    from axes.models import AccessAttempt
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    attempts = AccessAttempt.objects.filter(ip_address=ip_address)
+    if settings.AXES_COOLOFF_TIME:
+        since = timezone.now() - datetime.timedelta(hours=float(settings.AXES_COOLOFF_TIME))
+        attempts = attempts.filter(attempt_time__gte=since)
+    return attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0

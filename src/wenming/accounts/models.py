@@ -3,11 +3,13 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from wenming.accounts.choices import Role
-from wenming.accounts.querysets import MembershipQuerySet, UserManager
+from wenming.accounts.choices import AuditAction, Role
+from wenming.accounts.querysets import AuditEventQuerySet, MembershipQuerySet, UserManager
+from wenming.core.appendonly import AppendOnlyModel
 
 
 class User(AbstractUser):
@@ -87,3 +89,32 @@ class Membership(models.Model):
         }.get(self.role)
         if needs and not getattr(self, f"{needs}_id"):
             raise ValidationError(_("该角色必须指定范围（单位、区域或专项组）。"))
+
+
+class AuditEvent(AppendOnlyModel):
+    """One row of the audit log (审计日志): who exported, viewed personal data, was refused, or changed
+    configuration. Append-only (`core.appendonly`): rows are never changed or removed. Written only through
+    `accounts.audit.record`."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The user name at the time (kept even if the account is renamed); empty for anonymous callers.
+    actor_name = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
+    action = models.CharField(_("类型"), max_length=20, choices=AuditAction.choices, db_index=True)
+    target = models.CharField(_("对象"), max_length=200, blank=True, db_index=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+    ip_address = models.CharField(_("IP 地址"), max_length=45, blank=True)
+    path = models.CharField(_("请求路径"), max_length=300, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["action", "at"], name="audit_action_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.target}"

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from wenming.accounts.choices import Role
+from wenming.core.appendonly import AppendOnlyQuerySet
 
 
 class UserQuerySet(models.QuerySet):
@@ -59,3 +60,13 @@ class MembershipQuerySet(models.QuerySet):
         if user.scope().has_role(Role.ADMIN):
             return self
         return self.filter(user=user) if action == "view" else self.none()
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet):
+    def restrict(self, user, action: str = "view"):
+        """Auditors and administrators read the whole log; nobody changes it (append-only)."""
+        if action != "view" or not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.scope().has_role(Role.AUDITOR, Role.ADMIN):
+            return self
+        return self.none()

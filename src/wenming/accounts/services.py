@@ -10,8 +10,10 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wenming.accounts import audit
 from wenming.accounts.choices import Role
 from wenming.accounts.models import Membership, User
 
@@ -213,13 +215,53 @@ def _drop_tokens(user: User) -> None:
     Token.objects.filter(user=user).delete()
 
 
+def token_expires_at(token) -> datetime.datetime | None:
+    """When an API token stops working: `settings.API_TOKEN_DAYS` after it was issued (0 = never)."""
+    days = getattr(settings, "API_TOKEN_DAYS", 0)
+    return token.created + datetime.timedelta(days=days) if days else None
+
+
+def token_expired(token, now: datetime.datetime | None = None) -> bool:
+    expires = token_expires_at(token)
+    return expires is not None and expires <= (now or timezone.now())
+
+
 @transaction.atomic
-def issue_token(*, user: User):
-    """The user's API token (one per user), created on first request."""
+def issue_token(*, user: User, request=None):
+    """The user's API token (one per user): the current one while valid, a new one once it has expired.
+
+    Recorded in the audit log (the sign-in itself is recorded by the caller as a login)."""
     from rest_framework.authtoken.models import Token
 
-    token, _created = Token.objects.get_or_create(user=user)
+    token = Token.objects.select_for_update().filter(user=user).first()
+    if token is not None and token_expired(token):
+        token.delete()
+        token = None
+    if token is None:
+        token = Token.objects.create(user=user)
+        audit.record(user, audit.TOKEN_ISSUED, user, {"expires_at": str(token_expires_at(token) or "")}, request=request)  # fmt: skip
     return token
+
+
+def current_token(user: User):
+    """The user's valid API token, or None (an expired one counts as none)."""
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.filter(user=user).first()
+    return None if token is None or token_expired(token) else token
+
+
+@transaction.atomic
+def revoke_token(*, actor: User | None, user: User, request=None) -> int:
+    """Revoke a user's API token (the user themself, or an administrator); returns how many were removed."""
+    from rest_framework.authtoken.models import Token
+
+    if actor is not None and actor.pk != user.pk and not actor.scope().has_role(Role.ADMIN):
+        raise ValidationError(_("只有本人或系统管理员可以吊销 API 令牌。"))
+    deleted, _rows = Token.objects.filter(user=user).delete()
+    if deleted:
+        audit.record(actor, audit.TOKEN_REVOKED, user, {"user": user.get_username()}, request=request)
+    return deleted
 
 
 @transaction.atomic

@@ -27,4 +27,8 @@ urlpatterns = [
     ),
     path("auth-log/", views.AuthLogView.as_view(), name="auth_log"),
     path("auth-log/unlock/", views.AuthUnlockView.as_view(), name="auth_unlock"),
+    path("audit/", views.AuditLogView.as_view(), name="audit_log"),
+    path("audit/export/", views.AuditExportView.as_view(), name="audit_export"),
+    path("profile/token/revoke/", views.OwnTokenRevokeView.as_view(), name="token_revoke"),
+    path("users/<int:pk>/token/revoke/", views.UserTokenRevokeView.as_view(), name="user_token_revoke"),
 ]

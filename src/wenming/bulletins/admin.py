@@ -9,18 +9,17 @@ from wenming.bulletins.models import (
     Bulletin,
     BulletinJob,
 )
+from wenming.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
 
 
-class BulletinJobInline(admin.TabularInline):
+class BulletinJobInline(ReadOnlyInline):
     model = BulletinJob
-    extra = 0
-    can_delete = False
     readonly_fields = ["kind", "state", "progress", "stage", "error", "created_at", "finished_at"]
     fields = readonly_fields
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(SimpleHistoryAdmin):
+class BulletinAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Bulletins are changed through their pages (the workflow and the freeze live in the services)."""
 
     list_display = ["title", "kind", "state", "doc_number", "issue_date"]
@@ -50,7 +49,7 @@ class AppraisalSchemeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AppraisalRun)
-class AppraisalRunAdmin(admin.ModelAdmin):
+class AppraisalRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["scheme", "period_code", "state", "computed_at"]
     list_filter = ["state"]
 
@@ -59,7 +58,7 @@ class AppraisalRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
+class AppealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["result", "state", "filed_by", "filed_at"]
     list_filter = ["state"]
 

@@ -39,6 +39,7 @@ from wenming.bulletins.querysets import (
     BulletinJobQuerySet,
     BulletinQuerySet,
 )
+from wenming.core.appendonly import AppendOnlyModel
 from wenming.core.models import AuthoredModel, TimeStampedModel
 
 
@@ -204,7 +205,7 @@ class Bulletin(AuthoredModel):
             raise ValidationError(_("专项通报须选择专项主题或通报单位。"))
 
 
-class BulletinEvent(models.Model):
+class BulletinEvent(AppendOnlyModel):
     """One row of a bulletin's append-only timeline (通报流转记录)."""
 
     bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="events")
@@ -229,11 +230,6 @@ class BulletinEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bulletin_id} {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ValueError("通报流转记录只能追加，不能修改。")
-        super().save(*args, **kwargs)
 
 
 class BulletinJob(models.Model):

@@ -5,36 +5,22 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from wenming.cases.models import Case, CaseEvent, KpiFormula, RoutingRule
+from wenming.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
 
 
-class CaseEventInline(admin.TabularInline):
+class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
     fields = ["at", "kind", "from_state", "to_state", "actor", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "state", "source", "category", "unit", "person", "reported_at", "fix_deadline"]
     list_filter = ["state", "source", "severity", "is_recurrence"]
     search_fields = ["code", "description", "address"]
     list_select_related = ["category", "unit", "person"]
     date_hierarchy = "reported_at"
     inlines = [CaseEventInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(RoutingRule)

@@ -8,3 +8,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # the workbench widgets register themselves with the registry in core on import
         from wenming.cases import widgets  # noqa: F401
+        from wenming.cases.exports import fail_abandoned_export
+        from wenming.core.taskrecovery import task_abandoned
+
+        task_abandoned.connect(fail_abandoned_export, dispatch_uid="cases:abandoned-export")

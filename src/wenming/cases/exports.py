@@ -155,3 +155,13 @@ def run_export_job(job_id: int) -> str:
 def run_case_export(job_id: int) -> str:
     """Background XLSX export of a case list (see `start_case_export`)."""
     return run_export_job(job_id)
+
+
+def fail_abandoned_export(sender, task_path: str, args: list, **kwargs) -> None:
+    """A case export whose worker died too often ends visibly failed, never "running" forever."""
+    if task_path.endswith("run_case_export") and args:
+        ExportJob.objects.filter(pk=args[0]).exclude(status=ExportStatus.DONE).update(
+            status=ExportStatus.FAILED,
+            error=_("后台任务中断次数过多，请重新导出。"),
+            finished_at=timezone.now(),
+        )

@@ -19,6 +19,7 @@ from wenming.cases.choices import (
     Severity,
 )
 from wenming.cases.querysets import CaseEventQuerySet, CaseQuerySet, KpiFormulaQuerySet, RoutingRuleQuerySet
+from wenming.core.appendonly import AppendOnlyError, AppendOnlyModel
 from wenming.core.choices import CoordSystem
 from wenming.core.models import AuthoredModel, PhotoBase, PublicIdModel, TimeStampedModel
 
@@ -272,11 +273,10 @@ class Case(PublicIdModel, AuthoredModel):
         return " · ".join(p for p in parts if p) or (str(self.area) if self.area_id else "")
 
 
-class AppendOnly(Exception):
-    """Raised when someone tries to rewrite a timeline row."""
+AppendOnly = AppendOnlyError  # the name older callers catch
 
 
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """One row of a case's append-only timeline (案件流转记录): who did what, when, from which state to which."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
@@ -313,14 +313,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise AppendOnly("案件流转记录只能追加，不能修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("案件流转记录只能追加，不能删除。")
 
 
 class CasePhoto(PhotoBase):

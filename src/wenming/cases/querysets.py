@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from wenming.accounts.choices import Role
 from wenming.cases.choices import OPEN_STATES, UNIT_CLOCK_STATES, CaseState
+from wenming.core.appendonly import AppendOnlyQuerySet
 
 AREA_ROLES = frozenset({Role.STREET, Role.COMMUNITY, Role.GRID})
 
@@ -107,7 +108,7 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(q) if q is not None else self.none()
 
 
-class CaseEventQuerySet(models.QuerySet):
+class CaseEventQuerySet(AppendOnlyQuerySet):
     def restrict(self, user, action: str = "view"):
         if action != "view":
             return self.none()

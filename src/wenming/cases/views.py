@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, View
 
+from wenming.accounts import audit
 from wenming.cases import kpis, services, services_web
 from wenming.cases.api.serializers import can_see_reporter
 from wenming.cases.choices import INTAKE_STATES, CaseSource, CaseState, PhotoStage, Severity
@@ -245,6 +246,8 @@ def detail_context(request, case: Case, *, bound=None) -> dict:
     photos = list(case.photos.all())
     suggestion = routing_suggestion(case, user)
     area_chain = [*case.area.ancestors(), case.area] if case.area_id else []
+    if can_see_reporter(user) and (case.reporter_name or case.reporter_phone):
+        audit.record(user, audit.PERSONAL_VIEW, case, {"fields": "reporter"}, request=request)
     return {
         "now": timezone.now(),
         "events": case.events.select_related("actor").prefetch_related("photos"),

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.generic import View
 
+from wenming.accounts import audit
 from wenming.cases import exports
 from wenming.cases.api.serializers import can_see_reporter
 from wenming.cases.models import ExportJob
@@ -30,8 +31,10 @@ class CaseExportView(LoginRequiredMixin, View):
         cases = exports.filtered_cases(request.user, query)
         if cases.count() <= exports.sync_limit():
             content = exports.write_xlsx(cases, with_reporter=can_see_reporter(request.user))
+            audit.record(request.user, audit.EXPORT, "cases.Case", {"rows": cases.count(), "with_reporter": can_see_reporter(request.user), "query": query}, request=request)  # fmt: skip
             return attachment(content, exports.export_filename())
         job = exports.start_case_export(actor=request.user, query=query)
+        audit.record(request.user, audit.EXPORT, "cases.Case", {"job": job.pk, "with_reporter": can_see_reporter(request.user), "query": query}, request=request)  # fmt: skip
         return redirect(job)
 
 

@@ -12,6 +12,32 @@ from wenming.core.choices import DeliveryStatus
 from wenming.core.models import CalendarDay, Delivery, Notification, ScheduledRun
 
 
+class ReadOnlyAdminMixin:
+    """Workflow, event and ledger models: visible in the admin, never edited there.
+
+    Their rows change only through the services (which lock, validate, append the timeline and notify);
+    an admin form would bypass all of that. Admin *actions* that call a service stay possible.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields] + [f.name for f in self.model._meta.many_to_many]
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+
 class CalendarDayAdminForm(forms.ModelForm):
     class Meta:
         model = CalendarDay
@@ -131,7 +157,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScheduledRun)
-class ScheduledRunAdmin(admin.ModelAdmin):
+class ScheduledRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["job", "slot", "enqueued_at", "task_result_id"]
     list_filter = ["job"]
     date_hierarchy = "slot"

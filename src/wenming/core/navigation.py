@@ -89,6 +89,7 @@ MENU: tuple[NavGroup, ...] = (
         _("系统"),
         (
             NavItem(_("用户与权限"), "accounts:user_list", frozenset({"admin"})),
+            NavItem(_("审计日志"), "accounts:audit_log", frozenset({"admin", "auditor"})),
             NavItem(_("API 文档"), "api-docs", frozenset({"admin", "office"})),
             NavItem(_("后台管理"), "admin:index", frozenset({"admin"})),
         ),

@@ -1,17 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from wenming.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from wenming.inspections.models import Inspection, Observation, ObservationPhoto, Round, RoundInspector, Task
 
 
-class RoundInspectorInline(admin.TabularInline):
+class RoundInspectorInline(ReadOnlyInline):
     model = RoundInspector
     extra = 0
     raw_id_fields = ["user"]
 
 
 @admin.register(Round)
-class RoundAdmin(SimpleHistoryAdmin):
+class RoundAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "state", "period_start", "period_end", "seed"]
     list_filter = ["kind", "state"]
     search_fields = ["name"]
@@ -20,13 +21,13 @@ class RoundAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["round", "point", "team", "state"]
     list_filter = ["state"]
     raw_id_fields = ["round", "point", "inspectors"]
 
 
-class ObservationInline(admin.TabularInline):
+class ObservationInline(ReadOnlyInline):
     model = Observation
     extra = 0
     raw_id_fields = ["criterion", "case"]
@@ -34,7 +35,7 @@ class ObservationInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["point", "round", "inspector", "submitted_at", "distance_m", "far_away"]
     list_filter = ["far_away", "round__kind"]
     raw_id_fields = ["round", "task", "point", "inspector", "co_inspectors"]
@@ -43,6 +44,6 @@ class InspectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ObservationPhoto)
-class ObservationPhotoAdmin(admin.ModelAdmin):
+class ObservationPhotoAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["observation", "stage", "width", "height", "created_at"]
     raw_id_fields = ["observation", "uploaded_by"]

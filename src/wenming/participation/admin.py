@@ -2,31 +2,29 @@
 
 from django.contrib import admin
 
+from wenming.core.admin import ReadOnlyAdminMixin
 from wenming.participation.models import ClassifierModel, Open311Client, PointsEntry, Report, ReportEvent
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("pk", "state", "channel", "submitted_at", "street", "case")
     list_filter = ("state", "channel")
     date_hierarchy = "submitted_at"
     raw_id_fields = ("category", "suggested_category", "area", "street", "suggested_unit", "case", "client",
                      "triaged_by", "classifier")  # fmt: skip
-    readonly_fields = ("code", "public_id", "idempotency_key")
+    readonly_fields = ("code", "public_id", "idempotency_key")  # all of them: ReadOnlyAdminMixin
 
 
 @admin.register(ReportEvent)
-class ReportEventAdmin(admin.ModelAdmin):
+class ReportEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("report", "kind", "at", "actor")
     list_filter = ("kind",)
     raw_id_fields = ("report", "actor")
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PointsEntry)
-class PointsEntryAdmin(admin.ModelAdmin):
+class PointsEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("report", "reason", "points", "at")
     raw_id_fields = ("report",)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from wenming.core.appendonly import AppendOnlyModel
 from wenming.core.choices import CoordSystem
 from wenming.core.models import PhotoBase, PublicIdModel, TimeStampedModel
 from wenming.participation.choices import (
@@ -249,7 +250,7 @@ class ReportPhoto(PhotoBase):
         return self.redacted if self.redacted else self.image
 
 
-class ReportEvent(models.Model):
+class ReportEvent(AppendOnlyModel):
     """One row of a report's append-only timeline (上报流转记录); the case's own timeline continues it."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
@@ -277,11 +278,6 @@ class ReportEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.report_id} {self.get_kind_display()}"
 
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ValueError("上报流转记录只能追加，不能修改。")
-        super().save(*args, **kwargs)
-
 
 class Support(models.Model):
     """A "me too" (我也遇到) on an open report instead of a new one; counted once per phone when one is given."""
@@ -307,7 +303,7 @@ class Support(models.Model):
         return f"{_('我也遇到')} → {self.report_id}"
 
 
-class PointsEntry(models.Model):
+class PointsEntry(AppendOnlyModel):
     """One line of a citizen's participation points (积分流水), keyed by phone number; no account needed."""
 
     phone = models.CharField(_("手机号"), max_length=20, db_index=True)

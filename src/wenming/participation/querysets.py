@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from wenming.accounts.choices import Role
+from wenming.core.appendonly import AppendOnlyQuerySet
 from wenming.participation.choices import LINKED_STATES, PUBLIC_REPORT_EVENTS, ReportState
 
 AREA_ROLES = frozenset({Role.STREET, Role.COMMUNITY, Role.GRID})
@@ -95,7 +96,7 @@ class ReportQuerySet(models.QuerySet):
         return self.none()
 
 
-class ReportEventQuerySet(models.QuerySet):
+class ReportEventQuerySet(AppendOnlyQuerySet):
     def public(self):
         return self.filter(kind__in=PUBLIC_REPORT_EVENTS)
 
@@ -107,7 +108,7 @@ class ReportEventQuerySet(models.QuerySet):
         return self.filter(report__in=Report.objects.restrict(user, "view"))
 
 
-class PointsEntryQuerySet(models.QuerySet):
+class PointsEntryQuerySet(AppendOnlyQuerySet):
     def for_phone(self, phone: str):
         return self.filter(phone=phone) if phone else self.none()
 

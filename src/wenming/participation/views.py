@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView
 
+from wenming.accounts import audit
 from wenming.cases.models import Case
 from wenming.core.mixins import FilteredListView
 from wenming.participation import classifier, exports, public, services
@@ -113,6 +114,7 @@ class ReportExportView(ReaderRequiredMixin, View):
         base = Report.objects.restrict(request.user, "view")
         filterset = ReportFilterSet(request.GET or None, queryset=base)
         qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else base.none()
+        audit.record(request.user, audit.EXPORT, "participation.Report", {"rows": qs.count(), "with_contact": can_see_contact(request.user), "query": request.GET.urlencode()}, request=request)  # fmt: skip
         body = exports.export_reports_xlsx(
             qs.order_by("-submitted_at", "-id"), with_contact=can_see_contact(request.user)
         )
@@ -150,6 +152,8 @@ class ReportDetailView(LoginRequiredMixin, DetailView):
         chain = public.case_chain(report)
         case = chain[-1] if chain else None
         status = public.status_of(report, case)
+        if can_see_contact(user) and (report.reporter_name or report.reporter_phone):
+            audit.record(user, audit.PERSONAL_VIEW, report, {"fields": "reporter"}, request=self.request)
         context.update(
             show_contact=can_see_contact(user),
             can_triage=triager and report.state == ReportState.PENDING,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from wenming.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from wenming.scoring.models import DeductionTheme, ScoreSnapshot, SnapshotRollup
 
 
@@ -10,7 +11,7 @@ class DeductionThemeAdmin(SimpleHistoryAdmin):
     list_editable = ["order", "is_active"]
 
 
-class SnapshotRollupInline(admin.TabularInline):
+class SnapshotRollupInline(ReadOnlyInline):
     model = SnapshotRollup
     extra = 0
     can_delete = False
@@ -21,7 +22,7 @@ class SnapshotRollupInline(admin.TabularInline):
 
 
 @admin.register(ScoreSnapshot)
-class ScoreSnapshotAdmin(admin.ModelAdmin):
+class ScoreSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: snapshots are evidence; only `freeze_round` writes them."""
 
     list_display = ["round", "version", "created_at", "points", "passed", "mean_score", "data_hash"]

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from wenming.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from wenming.surveys.models import (
     Attendance,
     Example,
@@ -32,7 +33,7 @@ class QuestionnaireAdmin(SimpleHistoryAdmin):
     inlines = [QuestionInline]
 
 
-class StratumInline(admin.TabularInline):
+class StratumInline(ReadOnlyInline):
     model = Stratum
     extra = 0
     raw_id_fields = ["area"]
@@ -40,7 +41,7 @@ class StratumInline(admin.TabularInline):
 
 
 @admin.register(Wave)
-class WaveAdmin(SimpleHistoryAdmin):
+class WaveAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "state", "period_start", "period_end", "design", "stratum_level"]
     list_filter = ["state", "design"]
     search_fields = ["name"]
@@ -50,7 +51,7 @@ class WaveAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["pk", "wave", "stratum", "channel", "age_band", "received_at"]
     list_filter = ["channel", "wave"]
     raw_id_fields = ["wave", "stratum", "area", "interviewer"]
@@ -74,7 +75,11 @@ class TrainingSessionAdmin(SimpleHistoryAdmin):
 
 admin.site.register(TrainingMaterial)
 admin.site.register(Quiz, SimpleHistoryAdmin)
-admin.site.register(QuizAttempt)
+
+
+@admin.register(QuizAttempt)
+class QuizAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 class ExamplePhotoInline(admin.TabularInline):

@@ -15,6 +15,9 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+    expires_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text=_("过期时间（空 = 永不过期）")
+    )
 
 
 class RefSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 """Accounts API: token sign-in, the current user, user administration (admins only)."""
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, user_logged_in
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
@@ -59,8 +59,12 @@ class TokenView(APIView):
         user = authenticate(request._request, **data.validated_data)
         if user is None:
             raise serializers.ValidationError({"non_field_errors": [_("用户名或密码错误。")]})
-        token = services.issue_token(user=user)
-        return Response({"token": token.key})
+        # Getting a token is a sign-in: django-axes writes the login record (AccessLog) and resets the
+        # failure counters, Django stamps last_login, exactly as for the login page.
+        user_logged_in.send(sender=type(user), request=request._request, user=user)
+        token = services.issue_token(user=user, request=request._request)
+        expires = services.token_expires_at(token)
+        return Response({"token": token.key, "expires_at": expires.isoformat() if expires else None})
 
 
 class MeView(APIView):
