@@ -144,7 +144,9 @@ def scope_violations(method: str, path: str, status: int, body, user) -> list[st
         problems.append(f"{method} {path} answered {status} for {model.__name__} #{pk} outside the scope")
     rows = body.get("results") if isinstance(body, dict) else None
     if pk is None and method == "GET" and isinstance(rows, list):
-        leaked = sorted({r["id"] for r in rows if isinstance(r, dict) and isinstance(r.get("id"), int)} - allowed)
+        leaked = sorted(
+            {r["id"] for r in rows if isinstance(r, dict) and isinstance(r.get("id"), int)} - allowed
+        )
         if leaked:
             problems.append(f"GET {path} listed {model.__name__} {leaked[:10]} outside the scope")
     return problems
@@ -174,7 +176,9 @@ def run_case(part: str, app: InProcessApp, case, role: str, world, failures: dic
         for exc in group.exceptions:
             title = getattr(exc, "title", type(exc).__name__)
             detail = (getattr(exc, "message", "") or str(exc))[:1200]
-            failures.setdefault(f"{label} {title}", f"{label}: {response.status_code} {title}\n{detail}\n{_repro(case)}")
+            failures.setdefault(
+                f"{label} {title}", f"{label}: {response.status_code} {title}\n{detail}\n{_repro(case)}"
+            )
     body = None
     if (response.headers.get("content-type") or [""])[0].startswith("application/json"):
         try:

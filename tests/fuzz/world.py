@@ -71,10 +71,18 @@ def build_world() -> World:
     city_unit = make_unit(name="市供电公司", level=UnitLevel.MUNICIPAL)
     district = make_area(AreaLevel.DISTRICT, name="湖里区", boundary=square(118.06, 24.47, 0.15))
     street = make_area(
-        AreaLevel.STREET, parent=district, name="湖里街道", unit=street_unit, boundary=square(118.10, 24.50, 0.02)
+        AreaLevel.STREET,
+        parent=district,
+        name="湖里街道",
+        unit=street_unit,
+        boundary=square(118.10, 24.50, 0.02),
     )
-    community = make_area(AreaLevel.COMMUNITY, parent=street, name="东渡社区", boundary=square(118.10, 24.50, 0.02))
-    grid = make_area(AreaLevel.GRID, parent=community, name="东渡一网格", boundary=square(118.10, 24.50, 0.02))
+    community = make_area(
+        AreaLevel.COMMUNITY, parent=street, name="东渡社区", boundary=square(118.10, 24.50, 0.02)
+    )
+    grid = make_area(
+        AreaLevel.GRID, parent=community, name="东渡一网格", boundary=square(118.10, 24.50, 0.02)
+    )
     other_street = make_area(
         AreaLevel.STREET,
         parent=district,
@@ -139,11 +147,20 @@ def build_world() -> World:
 
     for point in points:
         insp = Inspection.objects.create(
-            round=closed_round, point=point, inspector=inspector, submitted_at=datetime.datetime.now(datetime.UTC)
+            round=closed_round,
+            point=point,
+            inspector=inspector,
+            submitted_at=datetime.datetime.now(datetime.UTC),
         )
         for key, c in criteria.items():
             result = "noncompliant" if key in ("compliance", "block") and point.pk % 2 else "compliant"
-            extra = {"count": 2} if key == "quota" else {"sub_results": [True, True, True]} if key == "sampled" else {}
+            extra = (
+                {"count": 2}
+                if key == "quota"
+                else {"sub_results": [True, True, True]}
+                if key == "sampled"
+                else {}
+            )
             Observation.objects.create(inspection=insp, criterion=c, result=result, problems=0, **extra)
     inspections.close_round(actor=office, round=closed_round)  # freezes the round's scores (a snapshot)
 
@@ -162,8 +179,15 @@ def build_world() -> World:
     # Citizen reports: one pending triage inside the district's first street, one in the other street.
     reports = [
         participation.submit_report(
-            description="路边绿化带里堆了好几袋生活垃圾，没人收", category=leaf, lat=lat, lon=lon, consent=True,
-            ip=f"10.0.0.{i + 1}", photos=[jpeg()], reporter_name="龚秀梅测试", reporter_phone="13912345678",
+            description="路边绿化带里堆了好几袋生活垃圾，没人收",
+            category=leaf,
+            lat=lat,
+            lon=lon,
+            consent=True,
+            ip=f"10.0.0.{i + 1}",
+            photos=[jpeg()],
+            reporter_name="龚秀梅测试",
+            reporter_phone="13912345678",
         )  # fmt: skip
         for i, (lat, lon) in enumerate([(LAT, LON), (OTHER_LAT, OTHER_LON)])
     ]
