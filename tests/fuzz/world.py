@@ -191,7 +191,11 @@ def build_world() -> World:
         )  # fmt: skip
         for i, (lat, lon) in enumerate([(LAT, LON), (OTHER_LAT, OTHER_LON)])
     ]
+    from wenming.participation.services.clients import issue_client
+
+    open311_client, open311_key = issue_client(actor=None, name="fuzz-open311", hourly_limit=100_000)
     w.objects = {
+        "open311_key": open311_key, "tracking_codes": [r.code for r in reports],
         "street": street, "other_street": other_street, "community": community, "grid": grid,
         "bureau": bureau, "other_bureau": other_bureau, "group": group, "leaf": leaf, "traffic_leaf": traffic_leaf,
         "points": points, "standard": standard, "open_round": open_round, "closed_round": closed_round,
