@@ -81,7 +81,6 @@ def _transition_schema(request_serializer, summary):
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Problem cases (问题案件)."""
 
-    lookup_value_regex = r"\d+"
     filterset_class = CaseFilterSet
     ordering_fields = ["reported_at", "fix_deadline", "code", "state", "escalation_level"]
     ordering = ["-reported_at", "-id"]
