@@ -13,13 +13,14 @@ PG_BIN = $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n
 
 
 .PHONY: fonts
-.PHONY: help install demo run worker test test-pg test-fast lint schema schema-check bench messages clean distclean
+.PHONY: help install demo run worker test test-pg test-fast lint schema schema-check bench messages clean distclean fuzz
 
 help:
 	@echo "make demo     — install everything, migrate, load the Huli demo, serve on http://$(HOST):$(PORT)"
 	@echo "make test     — install what the tests need, lint, run the whole suite (SQLite)"
 	@echo "make test-pg  — the same suite against a local PostgreSQL started for the run"
 	@echo "make bench    — benchmarks (JSON report with same-run baselines)"
+	@echo "make fuzz     — a long API fuzz campaign (every role, Open311, public site; ≥ 20,000 requests)"
 
 # --- installation -------------------------------------------------------------------------------------
 $(BIN)/python:
@@ -108,6 +109,13 @@ test: install $(APT_STAMP) lint schema-check
 
 test-fast: install
 	WENMING_TESTING=1 $(BIN)/pytest -n auto -q -m "not browser"
+
+# A long fuzz campaign: the fuzzers of tests/fuzz with WENMING_FUZZ_EXAMPLES generated requests per test
+# (11 roles on /api/v1 + Open311 + the public site = 13 tests; 1600 each ≈ 20,800 requests). The summary line
+# "fuzz: N requests, M 5xx …" is printed at the end; any 5xx, schema or scope failure fails the run.
+WENMING_FUZZ_EXAMPLES ?= 1600
+fuzz: install
+	WENMING_TESTING=1 WENMING_FUZZ_EXAMPLES=$(WENMING_FUZZ_EXAMPLES) $(BIN)/pytest -p no:xdist -q tests/fuzz/test_api_fuzz.py tests/fuzz/test_open311_public_fuzz.py
 
 # The same suite on PostgreSQL: install the server if missing, start a throwaway cluster on loopback
 # (as the `postgres` user when run as root), run the suite, and stop the cluster even when tests fail or on

@@ -279,6 +279,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # An anonymous caller with an empty scope: `restrict()` gives it nothing instead of raising.
     "UNAUTHENTICATED_USER": "wenming.accounts.scope.AnonymousVisitor",
+    # Request bodies are JSON objects (anything else is a 400), or forms/uploads.
+    "DEFAULT_PARSER_CLASSES": [
+        "wenming.core.api.parsers.JSONObjectParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "wenming.core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from wenming.bulletins.choices import BulletinKind, BulletinState, RunState, Subject
 from wenming.bulletins.models import AppraisalResult, AppraisalRun, Bulletin
+from wenming.core.filters import IdFilter, YearFilter
 
 
 class BulletinFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("通报类型"), choices=BulletinKind.choices)
     state = django_filters.ChoiceFilter(label=_("状态"), choices=BulletinState.choices)
-    year = django_filters.NumberFilter(label=_("年度"), method="filter_year")
+    year = YearFilter(label=_("年度"), method="filter_year")
 
     class Meta:
         model = Bulletin
@@ -31,7 +32,7 @@ class BulletinFilterSet(django_filters.FilterSet):
 
 
 class AppraisalRunFilterSet(django_filters.FilterSet):
-    scheme = django_filters.NumberFilter(label=_("考核方案"), field_name="scheme_id")
+    scheme = IdFilter(label=_("考核方案"), field_name="scheme_id")
     state = django_filters.ChoiceFilter(label=_("状态"), choices=RunState.choices)
     subject = django_filters.ChoiceFilter(
         label=_("考核对象"), choices=Subject.choices, field_name="scheme__subject"
@@ -43,9 +44,9 @@ class AppraisalRunFilterSet(django_filters.FilterSet):
 
 
 class AppraisalResultFilterSet(django_filters.FilterSet):
-    run = django_filters.NumberFilter(label=_("考核结果批次"), field_name="run_id")
-    unit = django_filters.NumberFilter(label=_("单位"), field_name="unit_id")
-    area = django_filters.NumberFilter(label=_("街道"), field_name="area_id")
+    run = IdFilter(label=_("考核结果批次"), field_name="run_id")
+    unit = IdFilter(label=_("单位"), field_name="unit_id")
+    area = IdFilter(label=_("街道"), field_name="area_id")
 
     class Meta:
         model = AppraisalResult

@@ -15,26 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from wenming.cases import kpis
 from wenming.cases.choices import OPEN_STATES, CaseSource, CaseState, Severity
 from wenming.cases.models import Case
+from wenming.core.filters import IdFilter, IdOrNoneFilter
 
 KPI_CHOICES = [(c.code, c.label) for c in kpis.COUNTS]
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(0)))
-
-
-class IdOrNoneFilter(django_filters.CharFilter):
-    """An id, or "none" for cases without a value (a KPI row "未指定")."""
-
-    def filter(self, qs, value):
-        value = (value or "").strip()
-        if not value:
-            return qs
-        if value.lower() == "none":
-            return qs.filter(**{f"{self.field_name}__isnull": True})
-        if not value.isdigit():
-            raise forms.ValidationError(_("应为编号或 none。"))
-        return qs.filter(**{f"{self.field_name}_id": int(value)})
 
 
 class CaseFilterForm(forms.Form):
@@ -50,14 +37,14 @@ class CaseFilterSet(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(label=_("状态"), choices=CaseState.choices)
     source = django_filters.ChoiceFilter(label=_("来源"), choices=CaseSource.choices)
     severity = django_filters.ChoiceFilter(label=_("严重程度"), choices=Severity.choices)
-    category = django_filters.NumberFilter(label=_("问题类别"), field_name="category_id")
-    top_category = django_filters.NumberFilter(label=_("问题大类"), field_name="top_category_id")
+    category = IdFilter(label=_("问题类别"), field_name="category_id")
+    top_category = IdFilter(label=_("问题大类"), field_name="top_category_id")
     unit = IdOrNoneFilter(label=_("责任单位"), field_name="unit")
-    person = django_filters.NumberFilter(label=_("责任人"), field_name="person_id")
+    person = IdFilter(label=_("责任人"), field_name="person_id")
     special_group = IdOrNoneFilter(label=_("专项组"), field_name="special_group")
     street = IdOrNoneFilter(label=_("街道"), field_name="street")
-    area = django_filters.NumberFilter(label=_("区域（含下级）"), method="filter_area")
-    point = django_filters.NumberFilter(label=_("点位"), field_name="point_id")
+    area = IdFilter(label=_("区域（含下级）"), method="filter_area")
+    point = IdFilter(label=_("点位"), field_name="point_id")
     overdue = django_filters.BooleanFilter(label=_("已超期"), method="filter_overdue")
     escalated = django_filters.BooleanFilter(label=_("督办中"), method="filter_escalated")
     is_recurrence = django_filters.BooleanFilter(label=_("重复发生"))

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from wenming.core.api import schema  # noqa: F401  (registers the filter schema extension)
         from wenming.core.models import CalendarDay
 
         # Cache invalidation is infrastructure: every saved or deleted calendar row changes the version token.

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from wenming.core.filters import IdFilter
 from wenming.geo.choices import AreaLevel, PointStatus, Post
 from wenming.geo.models import Area, Duty, Point
 from wenming.org.models import Person, Unit
@@ -143,7 +144,7 @@ class DutyFilterSet(django_filters.FilterSet):
         empty_label=ALL,
         label=_("区域（含下级）"),
     )
-    point = django_filters.NumberFilter(field_name="point_id", label=_("点位"))
+    point = IdFilter(field_name="point_id", label=_("点位"))
     current = django_filters.BooleanFilter(method="filter_current", label=_("仅当前在岗"))
 
     class Meta:

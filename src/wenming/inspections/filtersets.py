@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wenming.core.filters import IdFilter
 from wenming.inspections.choices import ObservationResult, RoundKind, RoundState, TaskState
 from wenming.inspections.models import Inspection, Observation, Round, Task
 
@@ -22,7 +23,7 @@ class RoundFilterSet(django_filters.FilterSet):
 
 
 class TaskFilterSet(django_filters.FilterSet):
-    round = django_filters.NumberFilter(label=_("轮次"), field_name="round_id")
+    round = IdFilter(label=_("轮次"), field_name="round_id")
     state = django_filters.ChoiceFilter(label=_("状态"), choices=TaskState.choices)
     point = django_filters.CharFilter(label=_("点位编码"), field_name="point__code")
 
@@ -32,7 +33,7 @@ class TaskFilterSet(django_filters.FilterSet):
 
 
 class InspectionFilterSet(django_filters.FilterSet):
-    round = django_filters.NumberFilter(label=_("轮次"), field_name="round_id")
+    round = IdFilter(label=_("轮次"), field_name="round_id")
     point = django_filters.CharFilter(label=_("点位"), method="search_point")
     point_type = django_filters.CharFilter(label=_("点位类型编码"), field_name="point__point_type__code")
     far_away = django_filters.BooleanFilter(label=_("距离过远"))
@@ -57,9 +58,9 @@ class InspectionFilterSet(django_filters.FilterSet):
 
 
 class ObservationFilterSet(django_filters.FilterSet):
-    inspection = django_filters.NumberFilter(label=_("测评记录"), field_name="inspection_id")
-    round = django_filters.NumberFilter(label=_("轮次"), field_name="inspection__round_id")
-    criterion = django_filters.NumberFilter(label=_("测评标准"), field_name="criterion_id")
+    inspection = IdFilter(label=_("测评记录"), field_name="inspection_id")
+    round = IdFilter(label=_("轮次"), field_name="inspection__round_id")
+    criterion = IdFilter(label=_("测评标准"), field_name="criterion_id")
     result = django_filters.ChoiceFilter(label=_("结果"), choices=ObservationResult.choices)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wenming.cases.choices import OPEN_STATES, CaseState
+from wenming.core.filters import IdFilter
 from wenming.participation.choices import Channel, PublicStatus, ReportState
 from wenming.participation.models import Report
 
@@ -16,8 +17,8 @@ class ReportFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="filter_q")
     state = django_filters.MultipleChoiceFilter(label=_("审核状态"), choices=ReportState.choices)
     channel = django_filters.ChoiceFilter(label=_("渠道"), choices=Channel.choices)
-    street = django_filters.NumberFilter(label=_("街道"), field_name="street_id")
-    category = django_filters.NumberFilter(label=_("问题类别"), method="filter_category")
+    street = IdFilter(label=_("街道"), field_name="street_id")
+    category = IdFilter(label=_("问题类别"), method="filter_category")
     submitted_from = django_filters.DateFilter(
         label=_("上报日期从"), field_name="submitted_at", lookup_expr="date__gte"
     )
@@ -82,8 +83,8 @@ PUBLIC_STATUS_CHOICES = [(s.value, s.label) for s in PublicStatus if s != Public
 class PublicReportFilterSet(django_filters.FilterSet):
     """The public list/map/export filter: only anonymised fields (street, category group, status, period)."""
 
-    street = django_filters.NumberFilter(label=_("街道"), field_name="street_id")
-    group = django_filters.NumberFilter(label=_("问题大类"), method="filter_group")
+    street = IdFilter(label=_("街道"), field_name="street_id")
+    group = IdFilter(label=_("问题大类"), method="filter_group")
     status = django_filters.ChoiceFilter(
         label=_("处理状态"), choices=PUBLIC_STATUS_CHOICES, method="filter_status"
     )

@@ -3,12 +3,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from wenming.core.filters import IdFilter
 from wenming.inspections.choices import RoundKind
 from wenming.scoring.models import ScoreSnapshot
 
 
 class SnapshotFilterSet(django_filters.FilterSet):
-    round = django_filters.NumberFilter(field_name="round_id", label=_("轮次"))
+    round = IdFilter(field_name="round_id", label=_("轮次"))
     kind = django_filters.ChoiceFilter(
         field_name="round__kind", choices=RoundKind.choices, label=_("轮次类型")
     )

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wenming.core.filters import IdFilter
 from wenming.standards.choices import CategoryKind, GradingRule, Method, StandardScope
 from wenming.standards.models import Criterion, PointType, ProblemCategory, StandardSet
 
@@ -41,7 +42,7 @@ class PointTypeFilterSet(django_filters.FilterSet):
 class CriterionFilterSet(django_filters.FilterSet):
     """Criteria by set, point type (code; direct or through a block), rule, method, category and text."""
 
-    standard_set = django_filters.NumberFilter(field_name="standard_set_id", label=_("测评体系"))
+    standard_set = IdFilter(field_name="standard_set_id", label=_("测评体系"))
     point_type = django_filters.CharFilter(method="filter_point_type", label=_("点位类型编码"))
     rule = django_filters.ChoiceFilter(choices=GradingRule.choices, label=_("评分规则"))
     method = django_filters.ChoiceFilter(choices=Method.choices, label=_("测评方法"))

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wenming.core.filters import IdFilter, YearFilter
 from wenming.surveys.choices import (
     AgeBand,
     Channel,
@@ -35,7 +36,7 @@ class QuestionnaireFilterSet(django_filters.FilterSet):
 class WaveFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("名称"), method="search")
     state = django_filters.ChoiceFilter(label=_("状态"), choices=WaveState.choices)
-    questionnaire = django_filters.NumberFilter(label=_("问卷"), field_name="questionnaire_id")
+    questionnaire = IdFilter(label=_("问卷"), field_name="questionnaire_id")
 
     class Meta:
         model = Wave
@@ -46,8 +47,8 @@ class WaveFilterSet(django_filters.FilterSet):
 
 
 class ResponseFilterSet(django_filters.FilterSet):
-    wave = django_filters.NumberFilter(label=_("调查批次"), field_name="wave_id")
-    stratum = django_filters.NumberFilter(label=_("分层"), field_name="stratum_id")
+    wave = IdFilter(label=_("调查批次"), field_name="wave_id")
+    stratum = IdFilter(label=_("分层"), field_name="stratum_id")
     channel = django_filters.ChoiceFilter(label=_("采集方式"), choices=Channel.choices)
     age_band = django_filters.ChoiceFilter(label=_("年龄段"), choices=AgeBand.choices)
     residence = django_filters.ChoiceFilter(label=_("居住时间"), choices=Residence.choices)
@@ -67,8 +68,8 @@ class ResponseFilterSet(django_filters.FilterSet):
 class TrainingFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("主题"), method="search")
     kind = django_filters.ChoiceFilter(label=_("形式"), choices=TrainingKind.choices)
-    year = django_filters.NumberFilter(label=_("年度"), field_name="date", lookup_expr="year")
-    unit = django_filters.NumberFilter(label=_("参训单位"), field_name="audience_units", distinct=True)
+    year = YearFilter(label=_("年度"), field_name="date", lookup_expr="year")
+    unit = IdFilter(label=_("参训单位"), field_name="audience_units", distinct=True)
 
     class Meta:
         model = TrainingSession
@@ -85,9 +86,9 @@ class TrainingFilterSet(django_filters.FilterSet):
 
 class ExampleFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("标题"), method="search")
-    point_type = django_filters.NumberFilter(label=_("点位类型"), field_name="point_type_id")
+    point_type = IdFilter(label=_("点位类型"), field_name="point_type_id")
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=ExampleKind.choices)
-    criterion = django_filters.NumberFilter(label=_("测评标准"), field_name="criterion_id")
+    criterion = IdFilter(label=_("测评标准"), field_name="criterion_id")
 
     class Meta:
         model = Example

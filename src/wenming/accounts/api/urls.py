@@ -1,9 +1,9 @@
 """Mounted at /api/v1/ (not /api/v1/accounts/): auth/token/, auth/me/, users/."""
 
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
 from wenming.accounts.api import views
+from wenming.core.api.routers import DefaultRouter
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

@@ -1,6 +1,5 @@
-from rest_framework.routers import DefaultRouter
-
 from wenming.bulletins.api import views
+from wenming.core.api.routers import DefaultRouter
 
 router = DefaultRouter(trailing_slash=True)
 router.register("bulletins", views.BulletinViewSet, basename="bulletins-bulletin")

@@ -1,9 +1,9 @@
 """Mounted at /api/v1/cases/: the cases themselves at the root, then kpis/, routing-rules/, kpi-formulas/."""
 
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from wenming.cases.api import views
+from wenming.core.api.routers import SimpleRouter
 
 router = SimpleRouter(trailing_slash=True)
 router.register("routing-rules", views.RoutingRuleViewSet, basename="routing-rule")

@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,6 +22,7 @@ from wenming.cases.filtersets import CaseFilterSet
 from wenming.cases.models import Case, CaseEvent, KpiFormula, RoutingRule
 from wenming.cases.recurrence import duplicate_candidates
 from wenming.cases.workflow import TransitionError
+from wenming.core.api.parsers import JSONObjectParser
 from wenming.org.api.base import ScopedViewSetMixin, api_validation_error
 
 
@@ -66,7 +67,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     required=False,
     description="同一用户重复提交同一键时返回第一次创建的案件（手机可能提交两次）",
 )
-PARSERS = [JSONParser, MultiPartParser, FormParser]
+PARSERS = [JSONObjectParser, MultiPartParser, FormParser]
 
 
 def _transition_schema(request_serializer, summary):
@@ -80,7 +81,6 @@ def _transition_schema(request_serializer, summary):
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Problem cases (问题案件)."""
 
-    lookup_value_regex = r"\d+"
     filterset_class = CaseFilterSet
     ordering_fields = ["reported_at", "fix_deadline", "code", "state", "escalation_level"]
     ordering = ["-reported_at", "-id"]
@@ -101,8 +101,13 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
 
-    def _detail(self, case, status_code=status.HTTP_200_OK):
-        case = self.get_queryset().select_related("merged_into", "recurrence_of").get(pk=case.pk)
+    def _detail(self, case, status_code=status.HTTP_200_OK, *, own_report=False):
+        """The case as the caller now sees it. `own_report`: the case the caller has just reported (or an
+        earlier report of theirs under the same Idempotency-Key) is answered from the created row itself, even
+        when the caller's scope does not contain it (e.g. a unit handler reporting a problem that is routed to
+        another unit): the reporter learns what they submitted, and nothing else becomes visible."""
+        rows = Case.objects.all() if own_report else self.get_queryset()
+        case = rows.with_list_related().select_related("merged_into", "recurrence_of").get(pk=case.pk)
         return Response(
             s.CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=status_code
         )
@@ -127,7 +132,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if key and (
             existing := Case.objects.filter(idempotency_key=f"{request.user.pk}:{key}"[:120]).first()
         ):
-            return self._detail(existing)
+            return self._detail(existing, own_report=True)
 
         def pick(model, name, label):
             value = data.pop(name, None)
@@ -143,7 +148,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data["area"] = pick(Area, "area", "区域")
         data["criterion"] = pick(Criterion, "criterion", "测评标准")
         case = call(services.create_case, actor=request.user, idempotency_key=key, **data)
-        return self._detail(case, status.HTTP_201_CREATED)
+        return self._detail(case, status.HTTP_201_CREATED, own_report=True)
 
     # --- transitions ------------------------------------------------------------------------------------------
     def _run(self, request, action_name, serializer_class, **extra):

@@ -1,5 +1,4 @@
-from rest_framework.routers import DefaultRouter
-
+from wenming.core.api.routers import DefaultRouter
 from wenming.geo.api import views
 
 router = DefaultRouter(trailing_slash=True)

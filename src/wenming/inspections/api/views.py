@@ -10,9 +10,10 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from wenming.core.api.parsers import JSONObjectParser
 from wenming.inspections import services
 from wenming.inspections.api.serializers import (
     CopyRoundSerializer,
@@ -203,7 +204,7 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     filterset_class = InspectionFilterSet
     ordering_fields = ["submitted_at", "id"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONObjectParser, MultiPartParser, FormParser]
 
     def get_serializer_class(self):
         return InspectionListSerializer if self.action == "list" else InspectionSerializer

@@ -1,7 +1,6 @@
 """Mounted at /api/v1/participation/."""
 
-from rest_framework.routers import SimpleRouter
-
+from wenming.core.api.routers import SimpleRouter
 from wenming.participation.api import views
 
 router = SimpleRouter(trailing_slash=True)

@@ -1,0 +1,24 @@
+"""The routers of every app's API: object ids in URLs are integers.
+
+DRF's default lookup pattern `[^/.]+` let `/points/null,null/history/` reach a view, where a custom action's
+`Model.objects.get(pk="null,null")` raised ValueError (a 500). Every primary key of ours is an integer, so the
+routers only route ASCII digits (anything else is a 404 before any view runs; the schema shows the pattern).
+A viewset may still declare its own `lookup_value_regex`."""
+
+from rest_framework import routers
+
+ID_PATTERN = r"[0-9]+"
+
+
+class _IntegerIds:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._default_value_pattern = ID_PATTERN
+
+
+class SimpleRouter(_IntegerIds, routers.SimpleRouter):
+    pass
+
+
+class DefaultRouter(_IntegerIds, routers.DefaultRouter):
+    pass
