@@ -1,6 +1,5 @@
 """Account pages: user administration (admin only), own profile and password, the sign-in event log."""
 
-import io
 from functools import cached_property
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -91,9 +90,9 @@ class UserExportView(AdminRequiredMixin, View):
     """The filtered user list as XLSX."""
 
     def get(self, request):
-        from openpyxl import Workbook
+        from wenming.core.spreadsheets import SafeWorkbook, workbook_bytes
 
-        workbook = Workbook()
+        workbook = SafeWorkbook()
         sheet = workbook.active
         sheet.title = _("用户")
         sheet.append(
@@ -122,10 +121,8 @@ class UserExportView(AdminRequiredMixin, View):
                     last,
                 ]
             )
-        buffer = io.BytesIO()
-        workbook.save(buffer)
         response = HttpResponse(
-            buffer.getvalue(),
+            workbook_bytes(workbook),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = 'attachment; filename="users.xlsx"'

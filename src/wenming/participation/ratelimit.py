@@ -57,6 +57,13 @@ def support_ip_limit() -> Limit:
     )
 
 
+def public_read_limit() -> Limit:
+    """Anonymous reads of report data (public list, CSV, GeoJSON, Open311 GET) per IP and hour."""
+    return Limit(
+        "public-read-ip", _setting("PARTICIPATION_READ_LIMIT_PER_IP_HOUR", 600), datetime.timedelta(hours=1)
+    )
+
+
 def open311_ip_limit(per_hour: int) -> Limit:
     return Limit("open311-ip", per_hour, datetime.timedelta(hours=1))
 
