@@ -4,6 +4,8 @@ points lookup. Nothing here ever shows a reporter's name or phone (see `public.p
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -85,6 +87,10 @@ class ReportView(View):
                 return TemplateResponse(request, self.template, {"form": form, "tab": "report"}, status=429)
             except ValidationError as exc:
                 _errors_to_form(form, exc)
+                codes = {e.code for errors in getattr(exc, "error_dict", {}).values() for e in errors}
+                if "idempotency" in codes:  # a fresh key for the next try
+                    form.data = form.data.copy()
+                    form.data["idempotency_key"] = uuid.uuid4().hex
             else:
                 return redirect(f"{report.get_tracking_url()}?new=1")
         return TemplateResponse(request, self.template, {"form": form, "tab": "report"}, status=400)
