@@ -241,9 +241,8 @@ def _replayed(existing: Report, description, reporter_phone) -> Report:
         phone = None
     if existing.description == (description or "").strip() and existing.reporter_phone == phone:
         return existing
-    raise ValidationError(
-        {NON_FIELD_ERRORS: _("该提交标识已被另一条上报使用，请刷新页面后重新提交。")}, code="idempotency"
-    )
+    message = _("该提交标识已被另一条上报使用，请刷新页面后重新提交。")
+    raise ValidationError({NON_FIELD_ERRORS: ValidationError(message, code="idempotency")})
 
 
 def _count_duplicates(report: Report) -> None:
