@@ -11,7 +11,7 @@ Only text is touched: numbers stay numbers, dates stay dates, booleans and empty
 
 - `SafeWorkbook` — an `openpyxl.Workbook` whose write-only sheets neutralise every appended value and whose
   `save` neutralises every cell of ordinary sheets (so `ws.append`, `ws.cell(...)` and `ws["A1"] = ...` are
-  all covered); a genuine formula can still be written on purpose with `Formula("=SUM(A1:A3)")`.
+  all covered). No export of the product needs a formula, so none can be written through it.
 - `workbook_bytes(workbook)` — save to bytes.
 - `SafeCsvWriter` / `csv_bytes(rows)` — the same rule for CSV (UTF-8 with BOM so spreadsheet programs read the
   Chinese).
@@ -24,15 +24,11 @@ import io
 from collections.abc import Iterable
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell, MergedCell, WriteOnlyCell
+from openpyxl.cell import Cell, MergedCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 TRIGGERS = frozenset("=+-@\t\r\n＝＋－＠")
 QUOTE = "'"
-
-
-class Formula(str):
-    """A formula written on purpose by our own code (never user text): left as a formula."""
 
 
 def needs_escape(text: str) -> bool:
@@ -46,8 +42,6 @@ def needs_escape(text: str) -> bool:
 
 def neutralise(value):
     """A cell value made safe: text that could start a formula gets a leading `'`; other types unchanged."""
-    if isinstance(value, Formula):
-        return str(value)
     if isinstance(value, str) and needs_escape(value):
         return QUOTE + value
     return value
@@ -64,7 +58,7 @@ def safe_row(values: Iterable) -> list:
     """A row for `append`: plain values neutralised, styled cells neutralised in place."""
     out = []
     for value in values:
-        if isinstance(value, Cell | WriteOnlyCell):
+        if isinstance(value, Cell):  # also what openpyxl.cell.WriteOnlyCell() returns
             _neutralise_cell(value)
             out.append(value)
         else:
@@ -74,8 +68,6 @@ def safe_row(values: Iterable) -> list:
 
 def _neutralise_cell(cell) -> None:
     value = cell.value
-    if isinstance(value, Formula):
-        return
     if isinstance(value, str) and needs_escape(value):
         cell.value = QUOTE + value
         cell.data_type = "s"
@@ -102,17 +94,8 @@ class SafeWorkbook(Workbook):
         for sheet in self.worksheets:
             for row in sheet.iter_rows():
                 for cell in row:
-                    if isinstance(cell, MergedCell):
-                        continue
-                    if (
-                        cell.data_type == "f"
-                        and isinstance(cell.value, str)
-                        and not isinstance(cell.value, Formula)
-                    ):
-                        cell.value = QUOTE + cell.value
-                        cell.data_type = "s"
-                    else:
-                        _neutralise_cell(cell)
+                    if not isinstance(cell, MergedCell):
+                        _neutralise_cell(cell)  # a text starting "=" is what openpyxl stores as a formula
 
     def save(self, filename):
         self.neutralise_cells()
