@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from wenming.cases.choices import CaseState, PhotoStage
+from wenming.core.media import file_response
 from wenming.participation import exports, public, ratelimit, services
 from wenming.participation.choices import PUBLIC_STATUS_BADGE, PublicStatus
 from wenming.participation.duplicates import similar_open_reports
@@ -461,14 +462,9 @@ class PointsView(View):
 
 
 def _file_response(field):
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    """Through the proxy when `MEDIA_ACCEL` is set (core.media); short caching: a photo hidden or redacted
+    later must not live on in caches for long."""
+    return file_response(field, cache="public, max-age=300")
 
 
 class PublicPhotoView(View):
