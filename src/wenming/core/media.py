@@ -11,7 +11,9 @@ Apache — by handing the path to the proxy, which streams it from an `internal`
     WENMING_MEDIA_ACCEL = "nginx"    → X-Accel-Redirect: <MEDIA_ACCEL_PREFIX><name>   (default prefix /protected-media/)
     WENMING_MEDIA_ACCEL = "sendfile" → X-Sendfile: <MEDIA_ROOT>/<name>             (Apache mod_xsendfile, lighttpd)
 
-(`MEDIA_ACCEL` / `MEDIA_ACCEL_PREFIX` / `MEDIA_LINK_SECONDS` settings; docs/deploy.md shows the proxy side.)
+(settings `MEDIA_ACCEL` / `MEDIA_ACCEL_PREFIX` / `MEDIA_LINK_SECONDS`, read from the environment variables
+`WENMING_MEDIA_ACCEL` / `WENMING_MEDIA_ACCEL_PREFIX` / `WENMING_MEDIA_LINK_SECONDS` when settings.py does not set
+them; docs/deploy.md §6 shows the proxy side.)
 """
 
 from __future__ import annotations
@@ -28,8 +30,12 @@ from django.urls import reverse
 SALT = "wenming.media"
 
 
+def _setting(name: str, default: str) -> str:
+    return str(getattr(settings, name, os.environ.get(f"WENMING_{name}", default)))
+
+
 def link_seconds() -> int:
-    return int(getattr(settings, "MEDIA_LINK_SECONDS", 600))
+    return int(_setting("MEDIA_LINK_SECONDS", "600"))
 
 
 def signed_url(field) -> str:
@@ -63,13 +69,13 @@ def file_response(field_or_name, *, storage=None, cache: str = "private, max-age
             raise Http404
         name, storage = field_or_name.name, field_or_name.storage
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    mode = str(getattr(settings, "MEDIA_ACCEL", "") or "").lower()
+    mode = _setting("MEDIA_ACCEL", "").strip().lower()
     if mode in ("nginx", "sendfile"):
         if not storage.exists(name):
             raise Http404
         response = HttpResponse(content_type=content_type)
         if mode == "nginx":
-            prefix = getattr(settings, "MEDIA_ACCEL_PREFIX", "/protected-media/")
+            prefix = _setting("MEDIA_ACCEL_PREFIX", "/protected-media/")
             response["X-Accel-Redirect"] = quote(prefix.rstrip("/") + "/" + name)
         else:
             response["X-Sendfile"] = os.fspath(storage.path(name))
