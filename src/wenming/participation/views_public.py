@@ -104,6 +104,8 @@ class SimilarView(View):
         from wenming.geo.positions import normalise_position
         from wenming.standards.models import ProblemCategory
 
+        if response := _throttled(request):
+            return response
         try:
             lat, lon, _system = normalise_position(
                 request.GET.get("lat"), request.GET.get("lon"), request.GET.get("coord_system") or "WGS84"
