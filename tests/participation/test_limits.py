@@ -158,6 +158,11 @@ def test_the_public_list_caps_huge_page_numbers(client, world):
     accepted(world, 1)
     assert client.get("/public/reports/?page=9007199254740993").status_code == 200
     assert client.get("/public/reports/?page=-1").status_code == 200
+    assert client.get("/public/reports/?page=²").status_code == 200
+    assert client.get("/public/reports.csv?page=²").status_code == 200
+    response = client.get("/open311/v2/requests.json?page_size=²")
+    assert response.status_code == 400 and "page_size 应为正整数。" in response.content.decode()
+    assert client.get("/open311/v2/requests/².json").status_code == 404
 
 
 # --- status in SQL ------------------------------------------------------------------------------------------

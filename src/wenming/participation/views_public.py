@@ -115,7 +115,7 @@ class SimilarView(View):
         category_id = request.GET.get("category") or ""
         category = (
             ProblemCategory.objects.public().filter(pk=int(category_id)).first()
-            if category_id.isdigit()
+            if category_id.isascii() and category_id.isdigit() and len(category_id) <= 18
             else None
         )
         found = similar_open_reports(lat, lon, category=category)
@@ -286,7 +286,8 @@ def _throttled(request):
 
 def _page_number(request, maximum: int) -> int:
     raw = request.GET.get("page") or "1"
-    return min(int(raw), maximum) if raw.isdigit() and len(raw) <= 9 and int(raw) >= 1 else 1
+    ok = raw.isascii() and raw.isdigit() and len(raw) <= 9 and int(raw) >= 1
+    return min(int(raw), maximum) if ok else 1
 
 
 class PublicListView(View):

@@ -137,7 +137,7 @@ def _parse_date(value: str | None, name: str) -> datetime.datetime | None:
 def _positive(value: str | None, name: str, default: int, maximum: int) -> int:
     if value is None:
         return default
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise ValidationError(_("%(name)s 应为正整数。") % {"name": name})
     return min(int(value), maximum)
 
@@ -163,7 +163,7 @@ def _get_requests(request, fmt: str):
     try:
         if ids is not None:
             wanted = [i.strip() for i in ids.split(",") if i.strip()]
-            numeric = [int(i) for i in wanted[:maximum] if i.isdigit() and len(i) <= 18]
+            numeric = [int(i) for i in wanted[:maximum] if i.isascii() and i.isdigit() and len(i) <= 18]
             reports = list(queryset.filter(pk__in=numeric).order_by("-submitted_at", "-id")[:maximum])
         else:
             reports = _filtered(request, queryset, maximum)
@@ -208,7 +208,7 @@ def _get_one(request, fmt: str, request_id: str):
         return response
     if response := _jurisdiction_error(request, fmt):
         return response
-    numeric = request_id.isdigit() and len(request_id) <= 18
+    numeric = request_id.isascii() and request_id.isdigit() and len(request_id) <= 18
     report = catalog.base_queryset().filter(pk=int(request_id)).first() if numeric else None
     extensions = (_param(request, "extensions") or "").lower() == "true"
     data = (
