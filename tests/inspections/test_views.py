@@ -10,6 +10,7 @@ from tests.factories import make_point, make_user
 from tests.inspections.factories import jpeg, payload, with_result
 from tests.permissions import assert_matrix
 from wenming.cases.models import Case
+from wenming.core import media as core_media
 from wenming.inspections import services
 from wenming.inspections.models import Inspection, Round
 
@@ -449,4 +450,7 @@ def test_inspection_detail_shows_score_distance_photos_and_cases(
     case = Case.objects.get()
     assert case.code in html
     assert "距点位 11 米" in html
-    assert inspection.observations.get(criterion=abc).photos.get().thumbnail.url in html
+    photo = inspection.observations.get(criterion=abc).photos.get()
+    assert photo.thumbnail.url not in html and 'src="/m/' in html  # a short-lived signed link (core.media)
+    src = html.split('src="/m/', 1)[1].split('"', 1)[0]
+    assert core_media.name_from_token(src.rstrip("/")) == photo.thumbnail.name

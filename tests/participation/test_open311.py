@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.utils import timezone
 
-from tests.participation.helpers import LAT, LON, NAME, PHONE, jpeg, submit
+from tests.participation.helpers import LAT, LON, NAME, PHONE, close_case_of, jpeg, submit
 from wenming.participation import services
 from wenming.participation.choices import Channel, ReportState
 from wenming.participation.models import Report
@@ -274,7 +274,10 @@ def test_get_one_request_is_a_one_element_list_with_every_standard_field(client,
         ) == (str(report.pk), "open", "ENV-01", "区城市管理局")
         assert_iso(item["requested_datetime"])
         assert_iso(item["expected_datetime"])
-        assert (item["lat"], item["long"]) == (round(LAT, 6), round(LON, 6))
+        assert (item["lat"], item["long"]) == (
+            round(LAT, 3),
+            round(LON, 3),
+        )  # privacy.PUBLIC_POSITION_DECIMALS
         assert item["media_url"] == f"http://testserver/public/photos/{report.photos.get().pk}/"
     else:
         root = xml(response)
@@ -283,15 +286,16 @@ def test_get_one_request_is_a_one_element_list_with_every_standard_field(client,
         assert item.findtext("status") == "open"
 
 
-def test_a_pending_request_withholds_its_text_until_moderated(client, world):
-    report = submit(world, description="门口垃圾，我电话13912345678")
-    (item,) = jsn(client.get(f"/open311/v2/requests/{report.pk}.json"))
-    assert (item["status"], item["description"], item["status_notes"], item["media_url"]) == (
-        "open",
-        "",
-        "已收到，等待审核",
-        "",
-    )
+def test_pending_and_rejected_requests_are_not_found_until_accepted(client, world):
+    pending = submit(world, description="门口垃圾，我电话13912345678")
+    rejected = services.reject_report(submit(world), actor=world.office, reason="私人区域")
+    for report in (pending, rejected):
+        for fmt in ("json", "xml"):
+            response = client.get(f"/open311/v2/requests/{report.pk}.{fmt}?extensions=true")
+            assert response.status_code == 404
+        assert client.get(f"/open311/v2/requests.json?service_request_id={report.pk}").content == b"[]"
+    # the token still tells the poster its request id (the token is the poster's own secret)
+    assert client.get(f"/open311/v2/tokens/{pending.public_id}.json").status_code == 200
 
 
 def test_spam_and_hidden_categories_are_not_found(client, world):
@@ -326,10 +330,15 @@ def test_extensions_add_status_notes_history_and_our_state(client, world):
 
 def test_get_requests_filters_and_defaults(client, world):
     now = timezone.now()
-    old = submit(world, at=now - datetime.timedelta(days=100))
+    old = services.accept_report(submit(world, at=now - datetime.timedelta(days=100)), actor=world.office)
     a = services.accept_report(submit(world, at=now - datetime.timedelta(days=2)), actor=world.office)
-    b = services.reject_report(submit(world, category=world.other_leaf, at=now - datetime.timedelta(days=1)),
-                               actor=world.office, reason="已处理")  # fmt: skip
+    b = services.accept_report(submit(world, category=world.other_leaf, at=now - datetime.timedelta(days=1)),
+                               actor=world.office)  # fmt: skip
+    close_case_of(world, b)
+    services.reject_report(
+        submit(world, at=now - datetime.timedelta(hours=1)), actor=world.office, reason="私人区域"
+    )
+    submit(world, at=now - datetime.timedelta(hours=1))  # pending: invisible
     ids = lambda r: [i["service_request_id"] for i in jsn(r)]  # noqa: E731
     assert ids(client.get("/open311/v2/requests.json")) == [
         str(b.pk),
@@ -350,7 +359,7 @@ def test_get_requests_filters_and_defaults(client, world):
     ]
     assert ids(client.get("/open311/v2/requests.json?page_size=1&page=2")) == [str(a.pk)]
     root = xml(client.get("/open311/v2/requests.xml?status=closed"))
-    assert root.findtext("request/status_notes") == "未受理：已处理"
+    assert root.findtext("request/status_notes") == "已解决"
 
 
 @pytest.mark.parametrize(

@@ -91,16 +91,16 @@ def test_no_reporter_data_in_any_public_response(client, world, reports):
     assert b"137****1234" in bodies[f"/public/reports/{reports['accepted'].pk}/"]  # masked, still readable
 
 
-def test_public_lists_exclude_pending_spam_and_hidden_categories(client, world, reports):
+def test_public_lists_exclude_pending_rejected_spam_and_hidden_categories(client, world, reports):
     shown = {
         c["properties"]["id"] for c in json.loads(client.get("/public/reports.geojson").content)["features"]
     }
-    assert shown == {str(reports[k].pk) for k in ("accepted", "merged", "rejected", "fixed")}
+    assert shown == {str(reports[k].pk) for k in ("accepted", "merged", "fixed")}
     html = client.get("/public/reports/").content.decode()
-    assert len(re.findall(r'href="/public/reports/(\d+)/"', html)) == 4
+    assert len(re.findall(r'href="/public/reports/(\d+)/"', html)) == 3
     csv_rows = client.get("/public/reports.csv").content.decode("utf-8-sig").strip().splitlines()
-    assert len(csv_rows) == 5
-    for key in ("pending", "spam", "hidden"):
+    assert len(csv_rows) == 4
+    for key in ("pending", "rejected", "spam", "hidden"):
         assert client.get(f"/public/reports/{reports[key].pk}/").status_code == 404
     assert "内部督办" not in client.get("/open311/v2/requests.json").content.decode()
 
@@ -111,7 +111,7 @@ def test_public_filters(client, world, reports):
         return sorted(int(f["properties"]["id"]) for f in data["features"])
 
     assert ids("status=fixed") == [reports["fixed"].pk]
-    assert ids("status=not_accepted") == [reports["rejected"].pk]
+    assert ids("status=not_accepted") == []  # rejected reports are never public
     assert ids("status=in_progress") == sorted([reports["accepted"].pk, reports["merged"].pk])
     assert ids("open=true") == sorted([reports["accepted"].pk, reports["merged"].pk])
     assert ids(f"street={world.other_street.pk}") == []
@@ -169,8 +169,8 @@ def test_similar_reports_nearby_and_me_too(client, world, reports):
         f"/public/report/similar/?lat={LAT}&lon={LON}&category={world.leaf.pk}"
     ).content.decode()
     assert (
-        html.count("/support/") == 3
-    )  # the pending report and the two open accepted/merged ones; not the fixed one
+        html.count("/support/") == 2
+    )  # the two open accepted/merged ones; not pending (invisible), not fixed
     far = client.get("/public/report/similar/?lat=24.511&lon=118.17").content.decode()
     assert far.strip() == ""
     response = client.post(f"/public/reports/{reports['accepted'].pk}/support/", {"phone": ""})

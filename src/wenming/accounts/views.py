@@ -1,6 +1,5 @@
 """Account pages: user administration (admin only), own profile and password, the sign-in event log."""
 
-import io
 import json
 from functools import cached_property
 
@@ -93,9 +92,9 @@ class UserExportView(AdminRequiredMixin, View):
     """The filtered user list as XLSX."""
 
     def get(self, request):
-        from openpyxl import Workbook
+        from wenming.core.spreadsheets import SafeWorkbook, workbook_bytes
 
-        workbook = Workbook()
+        workbook = SafeWorkbook()
         sheet = workbook.active
         sheet.title = _("用户")
         sheet.append(
@@ -124,10 +123,8 @@ class UserExportView(AdminRequiredMixin, View):
                     last,
                 ]
             )
-        buffer = io.BytesIO()
-        workbook.save(buffer)
         response = HttpResponse(
-            buffer.getvalue(),
+            workbook_bytes(workbook),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         audit.record(request.user, audit.EXPORT, "accounts.User", {"query": request.GET.urlencode()}, request=request)  # fmt: skip
@@ -454,10 +451,10 @@ class AuditExportView(AuditorRequiredMixin, View):
     """The filtered audit log as XLSX (at most AUDIT_EXPORT_MAX_ROWS rows, newest first)."""
 
     def get(self, request):
-        from openpyxl import Workbook
+        from wenming.core.spreadsheets import SafeWorkbook, workbook_bytes
 
         _filterset, events = _audit_filterset(request)
-        workbook = Workbook(write_only=True)
+        workbook = SafeWorkbook(write_only=True)
         sheet = workbook.create_sheet(_("审计日志"))
         sheet.append([_("时间"), _("用户名"), _("类型"), _("对象"), _("详情"), _("IP 地址"), _("请求路径")])
         rows = 0
@@ -465,31 +462,22 @@ class AuditExportView(AuditorRequiredMixin, View):
             sheet.append(
                 [
                     timezone.localtime(event.at).replace(tzinfo=None),
-                    _safe_cell(event.actor_name),
+                    event.actor_name,
                     str(event.get_action_display()),
-                    _safe_cell(event.target),
-                    _safe_cell(json.dumps(event.detail, ensure_ascii=False)),
-                    _safe_cell(event.ip_address),
-                    _safe_cell(event.path),
+                    event.target,
+                    json.dumps(event.detail, ensure_ascii=False),
+                    event.ip_address,
+                    event.path,
                 ]
             )
             rows += 1
-        buffer = io.BytesIO()
-        workbook.save(buffer)
         audit.record(request.user, audit.EXPORT, "accounts.AuditEvent", {"rows": rows, "query": request.GET.urlencode()}, request=request)  # fmt: skip
         response = HttpResponse(
-            buffer.getvalue(),
+            workbook_bytes(workbook),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y%m%d}.xlsx"'
         return response
-
-
-def _safe_cell(text: str) -> str:
-    """Text a spreadsheet would read as a formula is prefixed with a quote (the "exports" helper owns the
-    shared safe exporter; switch to it when merged)."""
-    text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # --- API tokens: the holder or an administrator revokes ---------------------------------------------------

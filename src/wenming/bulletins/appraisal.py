@@ -16,7 +16,6 @@ long after the scheme or the cases changed. Writes are `verb_noun(*, actor, …)
 
 from __future__ import annotations
 
-import io
 import math
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -446,11 +445,12 @@ def answer_appeal(
 def export_xlsx(run: AppraisalRun, results) -> bytes:
     """Results with every figure (one column per variable, code in the second header row), the rules applied,
     and the scheme as computed."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from wenming.core.spreadsheets import SafeWorkbook, workbook_bytes
+
     reg = variables.registry()
-    workbook = Workbook()
+    workbook = SafeWorkbook()
     sheet = workbook.active
     sheet.title = _("考核结果")
     snapshot = run.scheme_snapshot
@@ -479,14 +479,13 @@ def export_xlsx(run: AppraisalRun, results) -> bytes:
     rules.append([_("名称"), _("规则"), _("计分变量"), _("变量值"), _("每项分值"), _("上限"), _("加/扣分")])
     for r in results:
         for c in r.contributions:
-            sign = "+" if c["kind"] == RuleKind.BONUS else "−"
             rules.append(
                 [
                     r.label,
                     c.get("note") or "",
                     c["label"],
                     c["value"],
-                    f"{sign}{c['points']:g}",
+                    c["points"] if c["kind"] == RuleKind.BONUS else -c["points"],
                     c["cap"],
                     c["amount"],
                 ]
@@ -505,6 +504,4 @@ def export_xlsx(run: AppraisalRun, results) -> bytes:
     info.append([_("变量"), _("代码"), _("口径")])
     for code, var in reg.items():
         info.append([var.label, code, var.description])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)

@@ -8,7 +8,6 @@ The job stores the querystring, not the rows: the worker re-applies `CaseFilterS
 
 from __future__ import annotations
 
-import io
 import logging
 
 from django.conf import settings
@@ -18,13 +17,13 @@ from django.http import QueryDict
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from wenming.cases.choices import CaseSource, CaseState, ExportStatus, Severity
 from wenming.cases.models import Case
 from wenming.cases.models_web import ExportJob
+from wenming.core.spreadsheets import SafeWorkbook, workbook_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +78,7 @@ def _row(case: Case, now, labels: dict, with_reporter: bool) -> list:
 
 def write_xlsx(cases, *, with_reporter: bool, progress=None) -> bytes:
     """Cases (a queryset) → XLSX bytes, one row per case; `progress(n)` is called every 500 rows."""
-    workbook = Workbook(write_only=True)
+    workbook = SafeWorkbook(write_only=True)
     sheet = workbook.create_sheet(_("问题案件"))
     header = []
     for name in (*COLUMNS, *(REPORTER_COLUMNS if with_reporter else ())):
@@ -102,9 +101,7 @@ def write_xlsx(cases, *, with_reporter: bool, progress=None) -> bytes:
         written += 1
         if progress is not None and written % PROGRESS_EVERY == 0:
             progress(written)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
 
 
 def export_filename(now=None) -> str:

@@ -5,6 +5,7 @@ from wenming.core import views
 app_name = "core"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),  # /healthz
+    path("m/<str:token>/", views.media, name="media"),  # short-lived signed links to evidence photos
     path("calendar/", views.CalendarView.as_view(), name="calendar"),
     path("calendar/days/", views.CalendarDaySetView.as_view(), name="calendar_set"),
     path("calendar/days/<str:day>/reset/", views.CalendarDayResetView.as_view(), name="calendar_reset"),

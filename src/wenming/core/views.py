@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -252,3 +252,12 @@ class NotificationReadView(LoginRequiredMixin, View):
         response = TemplateResponse(request, "core/inbox.html#row", {"n": notification})
         response["HX-Trigger"] = _unread_trigger(request.user)
         return response
+
+
+def media(request, token: str):
+    """A stored file behind a short-lived signed link (`core.media.signed_url`); 404 when forged or expired."""
+    from wenming.core.media import file_response, name_from_token
+
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return file_response(name_from_token(token))

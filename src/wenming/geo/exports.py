@@ -1,10 +1,8 @@
 """XLSX export of a (filtered) point list, in the import's column layout so a sheet can go round-trip."""
 
-import io
-
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from wenming.core.spreadsheets import SafeWorkbook, workbook_bytes
 from wenming.geo.choices import PointStatus
 from wenming.geo.imports import POINT_COLUMNS
 
@@ -16,7 +14,7 @@ EXAMPLE_ROW = (
 
 
 def _workbook(title: str):
-    workbook = Workbook(write_only=True)
+    workbook = SafeWorkbook(write_only=True)
     sheet = workbook.create_sheet(title)
     return workbook, sheet
 
@@ -49,15 +47,11 @@ def export_points_xlsx(points) -> bytes:
             guarantor_code or "", person or "", phone or "", status_labels.get(status, status), note,
             area_name or "", unit_name or "", guarantor_name or "",
         ])  # fmt: skip
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
 
 
 def point_template_xlsx() -> bytes:
     workbook, sheet = _workbook("测评点位")
     _header(sheet)
     sheet.append(list(EXAMPLE_ROW))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from wenming.core.spreadsheets import unescape
+
 DEFAULT_MAX_ROWS = 20_000
 # A member that inflates more than this is a zip bomb, not a spreadsheet (real XLSX parts: 5–30×).
 MAX_COMPRESSION_RATIO = 200
@@ -110,7 +112,7 @@ def _read_xlsx(data: bytes) -> Table:
                 continue
             if len(rows) >= limit:
                 raise TableError(_("数据行数超过上限 %(n)d 行，请拆分文件后导入。") % {"n": limit})
-            rows.append((number, values))
+            rows.append((number, [unescape(v) for v in values]))  # our exports' "'" before "=", "+", "-", "@"
     except TableError:
         raise
     except Exception:  # noqa: BLE001
@@ -151,7 +153,7 @@ def _read_csv(data: bytes) -> Table:
                 continue
             if len(rows) >= limit:
                 raise TableError(_("数据行数超过上限 %(n)d 行，请拆分文件后导入。") % {"n": limit})
-            rows.append((number, [v.strip() for v in values]))
+            rows.append((number, [unescape(v.strip()) for v in values]))
     except csv.Error as exc:
         raise TableError(_("CSV 格式错误：%(error)s") % {"error": exc})
     if header is None:

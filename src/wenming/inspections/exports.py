@@ -1,17 +1,16 @@
 """XLSX exports of the filtered lists (rounds, inspections)."""
 
-import io
-
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from wenming.core.spreadsheets import SafeWorkbook, workbook_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def xlsx_response(filename: str, title: str, headers: list[str], rows) -> HttpResponse:
-    workbook = Workbook(write_only=False)
+    workbook = SafeWorkbook()
     sheet = workbook.active
     sheet.title = title[:31]
     sheet.append([str(h) for h in headers])
@@ -20,9 +19,7 @@ def xlsx_response(filename: str, title: str, headers: list[str], rows) -> HttpRe
     for row in rows:
         sheet.append([_cell(v) for v in row])
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.xlsx"'
     return response

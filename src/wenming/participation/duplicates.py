@@ -24,7 +24,6 @@ from django.utils import timezone
 from rapidfuzz import fuzz, utils
 
 from wenming.cases.recurrence import EARTH_RADIUS_M, haversine_m
-from wenming.participation.choices import LINKED_STATES, ReportState
 
 WEIGHTS = {"distance": 0.35, "time": 0.15, "category": 0.25, "text": 0.25}
 NO_POSITION_SCAN = 300  # reports without a position: compare with this many recent ones of the category
@@ -153,8 +152,9 @@ def duplicate_candidates(report, *, limit: int = 8, case_queryset=None) -> list[
 def similar_open_reports(lat: float, lon: float, *, category=None, limit: int = 5, now=None):
     """Before submitting: open reports nearby (same category when one is chosen), nearest first.
 
-    Open = waiting for triage, or carried by a case that is not closed/rejected/merged. Returns
-    [(report, metres)]; the caller shows them anonymised (see `public.py`).
+    Open = carried by a case that is not closed/rejected/merged; only public reports (`Report.objects.public`:
+    a pending report is invisible until accepted). Returns [(report, metres)]; the caller shows them anonymised
+    (see `privacy.public_report`).
     """
     from wenming.cases.choices import OPEN_STATES
     from wenming.participation.models import Report
@@ -162,10 +162,10 @@ def similar_open_reports(lat: float, lon: float, *, category=None, limit: int = 
     radius, days = similar_radius_m(), similar_days()
     since = (now or timezone.now()) - datetime.timedelta(days=days)
     qs = (
-        Report.objects.open311_visible()
+        Report.objects.public()
         .filter(submitted_at__gte=since)
         .filter(box_q(lat, lon, radius))
-        .filter(Q(state=ReportState.PENDING) | Q(state__in=LINKED_STATES, case__state__in=OPEN_STATES))
+        .filter(case__state__in=OPEN_STATES)
     )
     if category is not None:
         qs = qs.filter(Q(category=category) | Q(case__category=category))

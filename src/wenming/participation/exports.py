@@ -1,13 +1,10 @@
 """Exports of report lists: the office's XLSX (contact columns only for roles that may see them) and the
 public open-data CSV (anonymised: no reporter data, descriptions masked)."""
 
-import csv
-import io
-
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from wenming.core.spreadsheets import SafeWorkbook, csv_bytes, workbook_bytes
 from wenming.participation import public
 
 OFFICE_COLUMNS = (
@@ -36,7 +33,7 @@ def _local(value) -> str:
 
 
 def export_reports_xlsx(reports, *, with_contact: bool) -> bytes:
-    workbook = Workbook(write_only=True)
+    workbook = SafeWorkbook(write_only=True)
     sheet = workbook.create_sheet("群众上报")
     header = [*OFFICE_COLUMNS, *(CONTACT_COLUMNS if with_contact else ())]
     cells = []
@@ -57,20 +54,19 @@ def export_reports_xlsx(reports, *, with_contact: bool) -> bytes:
         if with_contact:
             row += [r.reporter_name, r.reporter_phone, r.reporter_email]
         sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
 
 
 def export_public_csv(reports) -> bytes:
     """Open data: the public list as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(PUBLIC_COLUMNS)
-    for r in reports.iterator(chunk_size=1000):
-        c = public.card(r)
-        writer.writerow(
-            [c["id"], _local(c["submitted_at"]), c["category"], c["description"], c["street"], c["lat"], c["lon"],
-             c["status_label"], c["unit"], c["supports"]]
-        )  # fmt: skip
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+    def rows():
+        yield PUBLIC_COLUMNS
+        for r in reports.iterator(chunk_size=1000) if hasattr(reports, "iterator") else reports:
+            c = public.card(r)
+            if c is None:  # not public (privacy.public_report decides)
+                continue
+            yield [c["id"], _local(c["submitted_at"]), c["category"], c["description"], c["street"], c["lat"],
+                   c["lon"], c["status_label"], c["unit"], c["supports"]]  # fmt: skip
+
+    return csv_bytes(rows())

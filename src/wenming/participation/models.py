@@ -280,11 +280,12 @@ class ReportEvent(AppendOnlyModel):
 
 
 class Support(models.Model):
-    """A "me too" (我也遇到) on an open report instead of a new one; counted once per phone when one is given."""
+    """A "me too" (我也遇到) on an open report instead of a new one; counted once per phone when one is given.
+    The phone is kept only as a keyed hash (`privacy.keyed_hash(phone, "support")`), never in the clear."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="support_rows")
     at = models.DateTimeField(_("时间"), default=timezone.now)
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone_hash = models.CharField(_("手机号摘要"), max_length=64, blank=True)
     client_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
@@ -292,7 +293,7 @@ class Support(models.Model):
         verbose_name_plural = _("我也遇到")
         constraints = [
             models.UniqueConstraint(
-                fields=["report", "phone"], condition=~Q(phone=""), name="support_once_per_phone"
+                fields=["report", "phone_hash"], condition=~Q(phone_hash=""), name="support_once_per_phone"
             ),
             models.UniqueConstraint(
                 fields=["report", "client_hash"], condition=~Q(client_hash=""), name="support_once_per_client"

@@ -98,3 +98,93 @@ def client_ip(request) -> str:
     from wenming.accounts.lockout import client_ip as lockout_client_ip
 
     return lockout_client_ip(request) or request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+# --- what the public may see of a report (one decision, every public channel) --------------------------------
+
+# Public positions are rounded to 3 decimal places of a degree: about 111 m north-south and, at Xiamen's
+# latitude (24.5°N), about 101 m east-west. The exact device position stays with the office.
+PUBLIC_POSITION_DECIMALS = 3
+# House numbers, units, rooms, floors … in a free-text address or description ("金尚路88号3单元501室").
+HOUSE_NUMBER = re.compile(
+    r"[0-9０-９A-Za-z]+(?=\s*(?:号楼|号院|号|栋|幢|座|单元|室|层|楼|弄|巷|户|门|[-－]\d))"
+)
+
+
+def coarsen(value: float | None) -> float | None:
+    """A coordinate as the public sees it (`PUBLIC_POSITION_DECIMALS` places, ≈ 100 m)."""
+    return None if value is None else round(float(value), PUBLIC_POSITION_DECIMALS)
+
+
+def mask_address(report, text: str) -> str:
+    """A free-text address made public: personal data and every house/unit/room number masked."""
+    from wenming.participation.public import mask_for
+
+    masked = mask_for(report, text or "")
+    return HOUSE_NUMBER.sub(lambda m: "*" * len(m.group(0)), masked)
+
+
+def is_public(report) -> bool:
+    """May the public see this report at all? Only once the office accepted it (accepted or merged into a case)
+    and while its category is public; pending, rejected (e.g. a private area) and spam reports never."""
+    from wenming.participation.choices import LINKED_STATES
+    from wenming.participation.public import effective_case
+
+    if report.state not in LINKED_STATES:
+        return False
+    case = effective_case(report)
+    category = case.category if case is not None else report.category
+    if category is None:
+        return True
+    parent = category.parent
+    return bool(category.is_public and (parent is None or parent.is_public))
+
+
+def public_report(
+    report, *, chain: list | None = None, reporter: bool = False, with_photos: bool = True
+) -> dict | None:
+    """THE decision of what the public may see of `report`, used by every public channel (the /public/ list,
+    map, detail and tracking pages, the public CSV and GeoJSON, Open311 GET in XML and JSON, with and without
+    extensions). None when the report is not public at all.
+
+    `reporter=True` is the reporter's own tracking page (reached with the secret code): it also gets the status
+    and timeline of a pending or rejected report, but never more content than the public rule allows.
+
+    Rules: invisible until accepted; the position rounded to `PUBLIC_POSITION_DECIMALS`; the free-text address
+    only after the office moderated the report, and masked (`mask_address`); the description masked
+    (`public.public_text`); photos only of a public report, in their redacted form, never hidden ones; never the
+    reporter's name, phone, e-mail, device or account ids, never the photos' EXIF (stripped at upload).
+    """
+    from wenming.participation import public
+
+    visible = is_public(report)
+    if not visible and not reporter:
+        return None
+    chain = chain if chain is not None else public.case_chain(report)
+    case = chain[-1] if chain else None
+    status = public.status_of(report, case)
+    category = public.public_category(report, case)
+    moderated = report.moderated_at is not None
+    photos = [p for p in report.photos.all() if p.public_file()] if visible and with_photos else []
+    return {
+        "report": report,
+        "visible": visible,
+        "id": report.request_id,
+        "case": case,
+        "chain": chain,
+        "status": status,
+        "status_label": public.status_label(status),
+        "status_note": mask_personal_data(public.status_note(report, case)),
+        "category_object": category,
+        "category": public.category_name(category),
+        "description": public.public_text(report),
+        "address": mask_address(report, report.address) if visible and moderated else "",
+        "street": report.street.name if report.street_id else "",
+        "submitted_at": report.submitted_at,
+        "supports": report.supports,
+        "unit": public.responsible_unit(case),
+        "lat": coarsen(report.lat) if visible else None,
+        "lon": coarsen(report.lon) if visible else None,
+        "photos": photos,
+        "media_url": report.media_url if visible and moderated else "",
+    }

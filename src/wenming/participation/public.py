@@ -115,9 +115,12 @@ def mask_for(report, text: str) -> str:
 def public_text(report) -> str:
     """The description as the public sees it: moderated text (or the original), personal data masked;
     nothing before the office has triaged the report."""
+    from wenming.participation.privacy import HOUSE_NUMBER
+
     if report.description_hidden or report.state in (ReportState.PENDING, ReportState.SPAM):
         return ""
-    return mask_for(report, report.public_description or report.description)
+    text = mask_for(report, report.public_description or report.description)
+    return HOUSE_NUMBER.sub(lambda m: "*" * len(m.group(0)), text)
 
 
 def category_name(category) -> str:
@@ -189,27 +192,34 @@ def after_photos(case):
 
 
 def public_photos(report):
-    return [p for p in report.photos.all() if p.public_file()]
+    from wenming.participation.privacy import public_report
+
+    view = public_report(report)
+    return view["photos"] if view else []
 
 
-def card(report, distance: float | None = None) -> dict:
-    """The anonymised summary of a report for lists, the map and "similar reports" (no contact data)."""
-    case = effective_case(report)
-    status = status_of(report, case)
+def card(report, distance: float | None = None) -> dict | None:
+    """The anonymised summary of a report for lists, the map, the CSV and "similar reports" (no contact data);
+    None when the report is not public (`privacy.public_report` decides)."""
+    from wenming.participation.privacy import public_report
+
+    view = public_report(report, with_photos=False)
+    if view is None:
+        return None
     return {
-        "id": report.request_id,
-        "category": category_name(public_category(report, case)),
-        "status": status,
-        "status_label": status_label(status),
-        "badge": PUBLIC_STATUS_BADGE.get(status, "grey"),
-        "description": public_text(report),
-        "street": report.street.name if report.street_id else "",
-        "submitted_at": report.submitted_at,
-        "supports": report.supports,
+        "id": view["id"],
+        "category": view["category"],
+        "status": view["status"],
+        "status_label": view["status_label"],
+        "badge": PUBLIC_STATUS_BADGE.get(view["status"], "grey"),
+        "description": view["description"],
+        "street": view["street"],
+        "submitted_at": view["submitted_at"],
+        "supports": view["supports"],
         "distance": distance,
-        "unit": responsible_unit(case),
-        "lat": round(report.lat, 5) if report.lat is not None else None,
-        "lon": round(report.lon, 5) if report.lon is not None else None,
+        "unit": view["unit"],
+        "lat": view["lat"],
+        "lon": view["lon"],
     }
 
 

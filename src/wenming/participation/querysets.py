@@ -10,6 +10,7 @@ from wenming.accounts.choices import Role
 from wenming.core.appendonly import AppendOnlyQuerySet
 from wenming.participation.choices import LINKED_STATES, PUBLIC_REPORT_EVENTS, ReportState
 
+MERGE_DEPTH = 5  # merge chains followed in SQL (public.MAX_CHAIN in Python; real chains are 1–2 long)
 AREA_ROLES = frozenset({Role.STREET, Role.COMMUNITY, Role.GRID})
 
 
@@ -35,25 +36,48 @@ class ReportQuerySet(models.QuerySet):
         return self.exclude(state=ReportState.SPAM)
 
     def public(self):
-        """What the public pages, the public exports and Open311 `GET requests` may show: triaged reports
-        (accepted, merged or rejected — never pending, never spam) whose category is public."""
+        """What the public pages, the public exports and Open311 `GET requests` may show: accepted reports
+        (accepted or merged into a case — never pending, rejected or spam) whose category is public. The SQL
+        side of `privacy.is_public`."""
         from wenming.standards.models import ProblemCategory
 
         hidden = ProblemCategory.objects.filter(Q(is_public=False) | Q(parent__is_public=False)).values("pk")
         return (
-            self.filter(state__in=[*LINKED_STATES, ReportState.REJECTED])
+            self.filter(state__in=LINKED_STATES)
             .exclude(case__category__in=hidden)
             .exclude(case__isnull=True, category__in=hidden)
         )
 
     def open311_visible(self):
-        """Open311 also shows pending requests (status open, description withheld until moderated)."""
+        """Not spam, public category: the base of the aggregated public figures (counts only, never rows)."""
         from wenming.standards.models import ProblemCategory
 
         hidden = ProblemCategory.objects.filter(Q(is_public=False) | Q(parent__is_public=False)).values("pk")
         return (
             self.not_spam().exclude(case__category__in=hidden).exclude(case__isnull=True, category__in=hidden)
         )
+
+    def open311_status(self, wanted: set[str]):
+        """Open311 `status=open|closed` in SQL, the same rule as `public.status_of` for public reports: closed
+        when the effective case (the report's case, or the survivor a merged case points to, followed up to
+        `MERGE_DEPTH` links) is closed or rejected; everything else public is open."""
+        from wenming.cases.choices import CaseState
+
+        if wanted >= {"open", "closed"}:
+            return self
+        closed_states = [CaseState.CLOSED, CaseState.REJECTED]
+        closed = Q()
+        prefix = "case"
+        merged = Q()
+        for _depth in range(MERGE_DEPTH):
+            closed |= merged & Q(**{f"{prefix}__state__in": closed_states})
+            merged &= Q(**{f"{prefix}__state": CaseState.MERGED})
+            prefix += "__merged_into"
+        if wanted == {"closed"}:
+            return self.filter(closed)
+        if wanted == {"open"}:
+            return self.exclude(closed)
+        return self.none()
 
     def submitted_between(self, start: datetime.datetime | None, end: datetime.datetime | None):
         qs = self

@@ -3,8 +3,10 @@
 A limit is "at most N hits per window" on a fixed window. The counter is a `RateCounter` row keyed by an
 HMAC of the IP or phone (never the raw value) and the window's start; a hit is one conditional UPDATE
 (`count = count + 1 WHERE count < N`), so several processes or servers agree without any in-process cache,
-and a hit that would pass the limit changes nothing. Call `consume` inside the submission's transaction:
-a submission that fails validation and rolls back does not use up the citizen's allowance.
+and a hit that would pass the limit changes nothing. The per-IP limits are charged BEFORE the expensive work
+(photo decoding, classification, routing; see `services.submitting.charge_ip_limit`), in their own
+transaction, so a refused submission still costs its hit; the per-phone limit is counted inside the
+submission's transaction. Anonymous reads of report data have their own per-IP limit (`public_read_limit`).
 """
 
 import datetime
@@ -54,6 +56,13 @@ def phone_limit() -> Limit:
 def support_ip_limit() -> Limit:
     return Limit(
         "support-ip", _setting("PARTICIPATION_SUPPORT_LIMIT_PER_IP_HOUR", 30), datetime.timedelta(hours=1)
+    )
+
+
+def public_read_limit() -> Limit:
+    """Anonymous reads of report data (public list, CSV, GeoJSON, Open311 GET) per IP and hour."""
+    return Limit(
+        "public-read-ip", _setting("PARTICIPATION_READ_LIMIT_PER_IP_HOUR", 600), datetime.timedelta(hours=1)
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.generic import DetailView
 
 from wenming.accounts import audit
 from wenming.cases.models import Case
+from wenming.core.media import file_response
 from wenming.core.mixins import FilteredListView
 from wenming.participation import classifier, exports, public, services
 from wenming.participation.choices import ReportState
@@ -268,10 +269,7 @@ class PhotoView(LoginRequiredMixin, View):
         )
         variant = request.GET.get("v")
         field = {"redacted": photo.redacted, "thumb": photo.thumbnail}.get(variant) or photo.image
-        try:
-            return FileResponse(field.open("rb"), content_type="image/jpeg")
-        except (FileNotFoundError, ValueError):
-            raise Http404
+        return file_response(field)
 
 
 # --- classifier --------------------------------------------------------------------------------------------------

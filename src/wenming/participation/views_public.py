@@ -4,11 +4,13 @@ points lookup. Nothing here ever shows a reporter's name or phone (see `public.p
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from wenming.cases.choices import CaseState, PhotoStage
-from wenming.participation import exports, public, services
-from wenming.participation.choices import PUBLIC_STATUS_BADGE, PublicStatus, ReportState
+from wenming.core.media import file_response
+from wenming.participation import exports, public, ratelimit, services
+from wenming.participation.choices import PUBLIC_STATUS_BADGE, PublicStatus
 from wenming.participation.duplicates import similar_open_reports
 from wenming.participation.filtersets import PublicReportFilterSet
 from wenming.participation.forms import DisputeForm, PointsForm, RateForm, ReportForm, SupportForm, TrackForm
 from wenming.participation.models import PointsEntry, Report, ReportPhoto, normalise_tracking_code
-from wenming.participation.privacy import client_ip, normalise_phone
+from wenming.participation.privacy import client_ip, normalise_phone, public_report
 from wenming.participation.ratelimit import RateLimited
 
 STATUS_COLOURS = {
@@ -44,11 +47,11 @@ def _errors_to_form(form, exc: ValidationError) -> None:
 
 def _public_reports():
     return Report.objects.public().select_related(
-        "category",
+        "category__parent",
         "street",
-        "case__category",
+        "case__category__parent",
         "case__unit",
-        "case__merged_into__category",
+        "case__merged_into__category__parent",
         "case__merged_into__unit",
     )
 
@@ -85,6 +88,10 @@ class ReportView(View):
                 return TemplateResponse(request, self.template, {"form": form, "tab": "report"}, status=429)
             except ValidationError as exc:
                 _errors_to_form(form, exc)
+                codes = {e.code for errors in getattr(exc, "error_dict", {}).values() for e in errors}
+                if "idempotency" in codes:  # a fresh key for the next try
+                    form.data = form.data.copy()
+                    form.data["idempotency_key"] = uuid.uuid4().hex
             else:
                 return redirect(f"{report.get_tracking_url()}?new=1")
         return TemplateResponse(request, self.template, {"form": form, "tab": "report"}, status=400)
@@ -97,6 +104,8 @@ class SimilarView(View):
         from wenming.geo.positions import normalise_position
         from wenming.standards.models import ProblemCategory
 
+        if response := _throttled(request):
+            return response
         try:
             lat, lon, _system = normalise_position(
                 request.GET.get("lat"), request.GET.get("lon"), request.GET.get("coord_system") or "WGS84"
@@ -106,11 +115,12 @@ class SimilarView(View):
         category_id = request.GET.get("category") or ""
         category = (
             ProblemCategory.objects.public().filter(pk=int(category_id)).first()
-            if category_id.isdigit()
+            if category_id.isascii() and category_id.isdigit() and len(category_id) <= 18
             else None
         )
         found = similar_open_reports(lat, lon, category=category)
-        cards = [public.card(r, distance) for r, distance in found]
+        # distances to the nearest 50 m: an exact distance from a chosen point would give the position away
+        cards = [c for r, d in found if (c := public.card(r, 50 * round(d / 50))) is not None]
         return TemplateResponse(
             request, "participation/public/_similar.html", {"cards": cards, "category": category}
         )
@@ -118,7 +128,7 @@ class SimilarView(View):
 
 class SupportView(View):
     def post(self, request, pk: int):
-        report = get_object_or_404(Report.objects.open311_visible(), pk=pk)
+        report = get_object_or_404(Report.objects.public(), pk=pk)
         form = SupportForm(request.POST)
         form.is_valid()
         try:
@@ -153,27 +163,27 @@ class TrackLookupView(View):
         )
 
 
-def tracking_context(report) -> dict:
-    chain = public.case_chain(report)
-    case = chain[-1] if chain else None
-    status = public.status_of(report, case)
+def tracking_context(report, *, reporter: bool = False) -> dict:
+    """What a page shows of a report: `privacy.public_report` decides (the reporter's own tracking page also
+    sees the status of a pending or rejected report, never more content). 404 when it is not public."""
+    view = public_report(report, reporter=reporter)
+    if view is None:
+        raise Http404
+    case, status = view["case"], view["status"]
     return {
         "report": report,
         "case": case,
         "status": status,
-        "status_label": public.status_label(status),
+        "status_label": view["status_label"],
         "status_badge": PUBLIC_STATUS_BADGE.get(status, "grey"),
-        "status_note": public.status_note(report, case),
-        "unit": public.responsible_unit(case),
-        "category": public.category_name(public.public_category(report, case))
-        if report.case_id or report.category_id
-        else "",
-        "description": public.public_text(report),
-        "timeline": public.timeline(report, chain),
-        "photos": public.public_photos(report)
-        if report.state not in (ReportState.PENDING, ReportState.SPAM)
-        else [],
-        "after_photos": public.after_photos(case),
+        "status_note": view["status_note"],
+        "unit": view["unit"],
+        "category": view["category"] if report.case_id or report.category_id else "",
+        "description": view["description"],
+        "address": view["address"],
+        "timeline": public.timeline(report, view["chain"]),
+        "photos": view["photos"],
+        "after_photos": public.after_photos(case) if view["visible"] else [],
         "is_fixed": status == PublicStatus.FIXED,
     }
 
@@ -189,7 +199,7 @@ class TrackView(View):
         )
 
     def context(self, request, report, **forms):
-        context = tracking_context(report)
+        context = tracking_context(report, reporter=True)
         context.update(
             tab="track",
             is_new=request.GET.get("new") == "1",
@@ -256,15 +266,43 @@ def _filter_options():
     }
 
 
+# Hard caps on anonymous reads (each also charged against the per-IP read limit).
+LIST_PAGE_SIZE = 20
+LIST_MAX_PAGE = 500
+EXPORT_PAGE_ROWS = 5000
+GEOJSON_MAX_FEATURES = 1000
+
+
+def _throttled(request):
+    """429 when this IP spent its hourly allowance of anonymous reads (`ratelimit.public_read_limit`)."""
+    try:
+        ratelimit.consume(ratelimit.public_read_limit(), client_ip(request))
+    except RateLimited as exc:
+        response = HttpResponse(exc.message, status=429, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    return None
+
+
+def _page_number(request, maximum: int) -> int:
+    raw = request.GET.get("page") or "1"
+    ok = raw.isascii() and raw.isdigit() and len(raw) <= 9 and int(raw) >= 1
+    return min(int(raw), maximum) if ok else 1
+
+
 class PublicListView(View):
     def get(self, request):
+        if response := _throttled(request):
+            return response
         filterset = PublicReportFilterSet(request.GET or None, queryset=_public_reports())
         qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else _public_reports().none()
-        page = Paginator(qs.order_by("-submitted_at", "-id"), 20).get_page(request.GET.get("page"))
+        page = Paginator(qs.order_by("-submitted_at", "-id"), LIST_PAGE_SIZE).get_page(
+            _page_number(request, LIST_MAX_PAGE)
+        )
         context = {
             "filterset": filterset,
             "page_obj": page,
-            "cards": [public.card(r) for r in page.object_list],
+            "cards": [c for r in page.object_list if (c := public.card(r)) is not None],
             "tab": "list",
             "query": request.GET.urlencode(),
             **_filter_options(),
@@ -276,12 +314,21 @@ class PublicListView(View):
 
 
 class PublicExportView(View):
+    """Open data as CSV, `EXPORT_PAGE_ROWS` rows per `?page=` (newest first); `X-Next-Page` names the next."""
+
     def get(self, request):
+        if response := _throttled(request):
+            return response
         filterset = PublicReportFilterSet(request.GET or None, queryset=_public_reports())
         qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else _public_reports().none()
-        response = HttpResponse(exports.export_public_csv(qs.order_by("-submitted_at", "-id")[:20000]),
+        page = _page_number(request, 1000)
+        start = (page - 1) * EXPORT_PAGE_ROWS
+        rows = list(qs.order_by("-submitted_at", "-id")[start : start + EXPORT_PAGE_ROWS + 1])
+        response = HttpResponse(exports.export_public_csv(rows[:EXPORT_PAGE_ROWS]),
                                 content_type="text/csv; charset=utf-8")  # fmt: skip
         response["Content-Disposition"] = 'attachment; filename="citizen-reports.csv"'
+        if len(rows) > EXPORT_PAGE_ROWS:
+            response["X-Next-Page"] = str(page + 1)
         return response
 
 
@@ -313,12 +360,16 @@ class PublicMapView(View):
 
 class PublicGeoJsonView(View):
     def get(self, request):
+        if response := _throttled(request):
+            return response
         filterset = PublicReportFilterSet(request.GET or None, queryset=_public_reports())
         qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else _public_reports().none()
-        qs = qs.filter(lat__isnull=False).order_by("-submitted_at", "-id")[:3000]
+        qs = qs.filter(lat__isnull=False).order_by("-submitted_at", "-id")[:GEOJSON_MAX_FEATURES]
         features, counts = [], {}
         for report in qs:
             card = public.card(report)
+            if card is None:
+                continue
             counts[card["status"]] = counts.get(card["status"], 0) + 1
             features.append({
                 "type": "Feature",
@@ -414,14 +465,9 @@ class PointsView(View):
 
 
 def _file_response(field):
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    """Through the proxy when `MEDIA_ACCEL` is set (core.media); short caching: a photo hidden or redacted
+    later must not live on in caches for long."""
+    return file_response(field, cache="public, max-age=300")
 
 
 class PublicPhotoView(View):
@@ -429,9 +475,7 @@ class PublicPhotoView(View):
 
     def get(self, request, pk: int):
         photo = get_object_or_404(
-            ReportPhoto.objects.filter(
-                report__in=Report.objects.open311_visible().exclude(state=ReportState.PENDING)
-            ),
+            ReportPhoto.objects.filter(report__in=Report.objects.public()),
             pk=pk,
         )
         field = photo.public_file()

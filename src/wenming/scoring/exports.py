@@ -1,25 +1,22 @@
 """XLSX exports of the score tables (for bulletins and the third-party appraiser)."""
 
-import io
-
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from wenming.core.spreadsheets import SafeWorkbook, workbook_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _response(wb: Workbook, name: str) -> HttpResponse:
-    buf = io.BytesIO()
-    wb.save(buf)
-    response = HttpResponse(buf.getvalue(), content_type=XLSX)
+def _response(wb: SafeWorkbook, name: str) -> HttpResponse:
+    response = HttpResponse(workbook_bytes(wb), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename={name}-{timezone.localdate():%Y%m%d}.xlsx"
     return response
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list]) -> None:
+def _sheet(wb: SafeWorkbook, title: str, header: list[str], rows: list[list]) -> None:
     ws = wb.active
     ws.title = title[:31]
     ws.append(header)
@@ -34,7 +31,7 @@ def _r(value, digits=2):
 
 
 def ranking_xlsx(ranking) -> HttpResponse:
-    wb = Workbook()
+    wb = SafeWorkbook()
     header = [
         _("名次"),
         _("名称"),
@@ -74,7 +71,7 @@ def ranking_xlsx(ranking) -> HttpResponse:
 
 
 def points_xlsx(round_obj, rows, title: str) -> HttpResponse:
-    wb = Workbook()
+    wb = SafeWorkbook()
     header = [
         _("点位编码"),
         _("点位名称"),
@@ -114,7 +111,7 @@ def points_xlsx(round_obj, rows, title: str) -> HttpResponse:
 
 def pareto_xlsx(view, label: str) -> HttpResponse:
     """The three 易扣分点 tables, one sheet each."""
-    wb = Workbook()
+    wb = SafeWorkbook()
     header = [
         _("名称"),
         _("说明"),

@@ -1,7 +1,6 @@
 """Pages of the standard: sets, the indicator tree, criteria search, per-type checklists, point types,
 problem categories, import / export / activation. Everyone signed in reads; admin and office change."""
 
-import io
 from collections import Counter
 
 from django.contrib import messages
@@ -154,9 +153,9 @@ class CriterionListView(_FilteredListView):
 
 
 def _criteria_xlsx(criteria, standard_set) -> HttpResponse:
-    from openpyxl import Workbook
+    from wenming.core.spreadsheets import SafeWorkbook, workbook_bytes
 
-    workbook = Workbook()
+    workbook = SafeWorkbook()
     sheet = workbook.active
     sheet.title = "测评标准"
     sheet.append(
@@ -190,9 +189,7 @@ def _criteria_xlsx(criteria, standard_set) -> HttpResponse:
                 f"{c.category.code} {c.category.name}" if c.category_id else "",
             ]
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{standard_set.code}-criteria.xlsx"'
     return response
 

@@ -5,14 +5,13 @@ no external or internal ids, the date without the time; responses are listed by 
 so the row order does not retrace an interviewer's day. Open answers are exported as written.
 """
 
-import io
 import random
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from wenming.core.spreadsheets import SafeWorkbook, workbook_bytes
 from wenming.surveys.models import Answer, Response, Wave
 
 
@@ -58,7 +57,7 @@ def anonymised_rows(wave: Wave) -> tuple[list[str], list[list]]:
 
 def anonymised_xlsx(wave: Wave) -> bytes:
     header, rows = anonymised_rows(wave)
-    workbook = Workbook()
+    workbook = SafeWorkbook()
     sheet = workbook.active
     sheet.title = _("答卷（已匿名）")[:31]
     sheet.append(header)
@@ -67,6 +66,4 @@ def anonymised_xlsx(wave: Wave) -> bytes:
     for row in rows:
         sheet.append(row)
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

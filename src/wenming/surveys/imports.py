@@ -9,16 +9,15 @@ is written. The template (`import_template`) lists the options on a second sheet
 """
 
 import datetime
-import io
 import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from wenming.core.spreadsheets import SafeWorkbook, workbook_bytes
 from wenming.geo.services import ImportRejected, RowError
 from wenming.geo.tables import TableError, cell_text, read_table
 from wenming.surveys.choices import AgeBand, Channel, Occupation, Residence, WaveState
@@ -231,7 +230,7 @@ def _question_header(field: str, ctx: WaveContext, header: list[str], question_c
 def import_template(wave: Wave) -> bytes:
     """An XLSX with the columns to fill and, on a second sheet, every question's options."""
     questions = list(wave.questionnaire.questions.order_by("order", "pk"))
-    workbook = Workbook()
+    workbook = SafeWorkbook()
     sheet = workbook.active
     sheet.title = _("答卷")[:31]
     sheet.append(
@@ -257,6 +256,4 @@ def import_template(wave: Wave) -> bytes:
     for row in notes.iter_rows(min_row=1, max_row=1):
         for cell in row:
             cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

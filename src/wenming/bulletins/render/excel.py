@@ -4,16 +4,15 @@ cheap)."""
 
 from __future__ import annotations
 
-import io
 import re
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from wenming.bulletins.render.document import Outline, Section, Table
+from wenming.core.spreadsheets import SafeWorkbook, workbook_bytes
 
 INVALID = re.compile(r"[\[\]:*?/\\]")
 
@@ -58,7 +57,7 @@ def _as_number(text: str):
 
 
 def write_xlsx(outline: Outline, progress=None) -> bytes:
-    workbook = Workbook(write_only=True)
+    workbook = SafeWorkbook(write_only=True)
     used: set[str] = set()
     overview = workbook.create_sheet(_sheet_title(_("总体情况"), used))
     overview.column_dimensions["A"].width = 18
@@ -93,6 +92,4 @@ def write_xlsx(outline: Outline, progress=None) -> bytes:
         if table.note:
             sheet.append([])
             sheet.append([table.note])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)

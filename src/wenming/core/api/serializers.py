@@ -3,18 +3,21 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from wenming.core.media import signed_url
+
 
 class PhotoSerializer(serializers.ModelSerializer):
-    """A `core.PhotoBase` photo: the URLs of its image and thumbnail ("" when a file is missing). Subclasses
-    give the Meta (model, fields with "url" and "thumbnail_url")."""
+    """A `core.PhotoBase` photo: short-lived signed links to its image and thumbnail (`core.media`, "" when a file
+    is missing) — the serializer is only reached through a scoped viewset. Subclasses give the Meta (model,
+    fields with "url" and "thumbnail_url")."""
 
     url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.CharField())
     def get_url(self, obj) -> str:
-        return obj.image.url if obj.image else ""
+        return signed_url(obj.image)
 
     @extend_schema_field(serializers.CharField())
     def get_thumbnail_url(self, obj) -> str:
-        return obj.thumbnail.url if obj.thumbnail else ""
+        return signed_url(obj.thumbnail)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wenming.participation import public
-from wenming.participation.choices import Attribute, ReportState
+from wenming.participation.choices import Attribute
 from wenming.participation.open311.formats import iso
 
 AUTO_CODE = "AUTO"  # "not sure": the classifier and the office decide
@@ -134,37 +134,40 @@ def _absolute(request, url: str) -> str:
     return request.build_absolute_uri(url) if request is not None else url
 
 
-def request_dict(report, *, request=None, extensions: bool = False) -> dict:
-    """A report as the standard's service request (anonymised: no reporter data, ever)."""
-    chain = public.case_chain(report)
-    case = chain[-1] if chain else None
-    status = public.status_of(report, case)
-    triaged = report.state != ReportState.PENDING
-    category = public.public_category(report, case)
-    photos = [p for p in report.photos.all() if p.public_file()] if triaged else []
+def request_dict(report, *, request=None, extensions: bool = False) -> dict | None:
+    """A report as the standard's service request, exactly what `privacy.public_report` lets the public see
+    (no reporter data, position rounded, address masked after moderation); None when it is not public."""
+    from wenming.participation.privacy import public_report
+
+    view = public_report(report)
+    if view is None:
+        return None
+    chain, case, status = view["chain"], view["case"], view["status"]
+    category = view["category_object"]
+    photos = view["photos"]
     media_url = ""
     if photos:
         media_url = _absolute(request, reverse("participation_public:photo", args=[photos[0].pk]))
-    elif triaged and report.media_url:
-        media_url = report.media_url
+    elif view["media_url"]:
+        media_url = view["media_url"]
     updated = max([report.updated_at, *(c.updated_at for c in chain)])
     data = {
-        "service_request_id": report.request_id,
+        "service_request_id": view["id"],
         "status": "closed" if public.is_open311_closed(status) else "open",
-        "status_notes": public.status_note(report, case),
-        "service_name": public.category_name(category) if category else _("不确定属于哪一类"),
+        "status_notes": view["status_note"],
+        "service_name": view["category"] if category else _("不确定属于哪一类"),
         "service_code": category.code if category else AUTO_CODE,
-        "description": public.public_text(report) if triaged else "",
-        "agency_responsible": public.responsible_unit(case),
+        "description": view["description"],
+        "agency_responsible": view["unit"],
         "service_notice": "",
         "requested_datetime": iso(report.submitted_at),
         "updated_datetime": iso(updated),
         "expected_datetime": iso(case.fix_deadline) if case is not None and case.fix_deadline else None,
-        "address": public.mask_for(report, report.address) if triaged else "",
+        "address": view["address"],
         "address_id": "",
         "zipcode": "",
-        "lat": round(report.lat, 6) if report.lat is not None else None,
-        "long": round(report.lon, 6) if report.lon is not None else None,
+        "lat": view["lat"],
+        "long": view["lon"],
         "media_url": media_url,
     }
     if extensions:
@@ -175,11 +178,11 @@ def request_dict(report, *, request=None, extensions: bool = False) -> dict:
             "review_state_label": report.get_state_display(),
             "case_state": case.state if case is not None else "",
             "case_state_label": case.get_state_display() if case is not None else "",
-            "street": report.street.name if report.street_id else "",
+            "street": view["street"],
             "group": (category.parent.public_name or category.parent.name)
             if category and category.parent_id
             else "",
-            "supports": report.supports,
+            "supports": view["supports"],
             "photos": [
                 _absolute(request, reverse("participation_public:photo", args=[p.pk])) for p in photos
             ],
@@ -195,7 +198,7 @@ def base_queryset():
     from wenming.participation.models import Report
 
     return (
-        Report.objects.open311_visible()
+        Report.objects.public()
         .select_related(
             "category__parent",
             "street",

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from wenming.participation import public, services
+from wenming.participation import ratelimit, services
 from wenming.participation.choices import Channel, PositionSource
 from wenming.participation.models import Report
 from wenming.participation.open311 import catalog
@@ -36,7 +36,12 @@ from wenming.participation.ratelimit import RateLimited
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-28T00:00:00+08:00"
 DEFAULT_DAYS = 90
-MAX_RESULTS = 1000
+# Hard caps on an anonymous GET (extension parameters page/page_size): rows per page, rows per page with
+# extensions=true (each carries its timeline), and how deep paging may go (page × page_size).
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 200
+MAX_PAGE_SIZE_EXTENDED = 50
+MAX_DEPTH = 10_000
 ATTRIBUTE_KEY = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 
 
@@ -132,31 +137,44 @@ def _parse_date(value: str | None, name: str) -> datetime.datetime | None:
 def _positive(value: str | None, name: str, default: int, maximum: int) -> int:
     if value is None:
         return default
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise ValidationError(_("%(name)s 应为正整数。") % {"name": name})
     return min(int(value), maximum)
 
 
+def _throttled(request, fmt: str):
+    """Anonymous reads are charged against the per-IP read limit (429 with Retry-After when spent)."""
+    try:
+        ratelimit.consume(ratelimit.public_read_limit(), client_ip(request))
+    except RateLimited as exc:
+        return error(fmt, 429, exc.message, headers={"Retry-After": str(exc.retry_after)})
+    return None
+
+
 def _get_requests(request, fmt: str):
+    if response := _throttled(request, fmt):
+        return response
     if response := _jurisdiction_error(request, fmt):
         return response
     extensions = (_param(request, "extensions") or "").lower() == "true"
+    maximum = MAX_PAGE_SIZE_EXTENDED if extensions else MAX_PAGE_SIZE
     queryset = catalog.base_queryset()
     ids = _param(request, "service_request_id")
     try:
         if ids is not None:
             wanted = [i.strip() for i in ids.split(",") if i.strip()]
-            numeric = [int(i) for i in wanted if i.isdigit()]
-            reports = list(queryset.filter(pk__in=numeric).order_by("-submitted_at", "-id")[:MAX_RESULTS])
+            numeric = [int(i) for i in wanted[:maximum] if i.isascii() and i.isdigit() and len(i) <= 18]
+            reports = list(queryset.filter(pk__in=numeric).order_by("-submitted_at", "-id")[:maximum])
         else:
-            reports = _filtered(request, queryset)
+            reports = _filtered(request, queryset, maximum)
     except ValidationError as exc:
         return error(fmt, 400, *_validation_messages(exc))
-    data = [catalog.request_dict(r, request=request, extensions=extensions) for r in reports]
+    data = [d for r in reports if (d := catalog.request_dict(r, request=request, extensions=extensions))]
     return render(fmt, data, root="service_requests")
 
 
-def _filtered(request, queryset) -> list[Report]:
+def _filtered(request, queryset, maximum: int) -> list[Report]:
+    """The standard's filters, all in SQL (status too), one page of at most `maximum` rows."""
     start = _parse_date(_param(request, "start_date"), "start_date")
     end = _parse_date(_param(request, "end_date"), "end_date")
     if start and end and end < start:
@@ -168,36 +186,37 @@ def _filtered(request, queryset) -> list[Report]:
     queryset = queryset.submitted_between(start, end)
     codes = _param(request, "service_code")
     if codes is not None:
-        queryset = catalog.filter_codes(queryset, [c.strip() for c in codes.split(",") if c.strip()])
+        queryset = catalog.filter_codes(queryset, [c.strip() for c in codes.split(",") if c.strip()][:100])
     statuses = _param(request, "status")
-    reports_order = ("-submitted_at", "-id")
-    page_size = _positive(_param(request, "page_size"), "page_size", MAX_RESULTS, MAX_RESULTS)
-    page = _positive(_param(request, "page"), "page", 1, 10**6)
+    page_size = _positive(_param(request, "page_size"), "page_size", min(DEFAULT_PAGE_SIZE, maximum), maximum)
+    page = _positive(_param(request, "page"), "page", 1, MAX_DEPTH)
+    if page * page_size > MAX_DEPTH:
+        raise ValidationError(
+            _("分页过深：page × page_size 不能超过 %(n)d，请缩小日期范围。") % {"n": MAX_DEPTH}
+        )
     if statuses is not None:
         wanted = {s.strip().lower() for s in statuses.split(",") if s.strip()}
         if not wanted <= {"open", "closed"}:
             raise ValidationError(_("status 只能是 open 或 closed（可用逗号分隔）。"))
-        if wanted != {"open", "closed"}:
-            # Status is computed from the report and its case chain: filter in Python over the window.
-            matched = [
-                r for r in queryset.order_by(*reports_order).iterator(chunk_size=500)
-                if ("closed" if public.is_open311_closed(public.status_of(r)) else "open") in wanted
-            ]  # fmt: skip
-            return matched[(page - 1) * page_size : page * page_size]
+        queryset = queryset.open311_status(wanted)
     offset = (page - 1) * page_size
-    return list(queryset.order_by(*reports_order)[offset : offset + page_size])
+    return list(queryset.order_by("-submitted_at", "-id")[offset : offset + page_size])
 
 
 def _get_one(request, fmt: str, request_id: str):
+    if response := _throttled(request, fmt):
+        return response
     if response := _jurisdiction_error(request, fmt):
         return response
-    report = catalog.base_queryset().filter(pk=int(request_id)).first() if request_id.isdigit() else None
-    if report is None:
-        return error(fmt, 404, _("服务请求不存在：%(id)s") % {"id": request_id})
+    numeric = request_id.isascii() and request_id.isdigit() and len(request_id) <= 18
+    report = catalog.base_queryset().filter(pk=int(request_id)).first() if numeric else None
     extensions = (_param(request, "extensions") or "").lower() == "true"
-    return render(
-        fmt, [catalog.request_dict(report, request=request, extensions=extensions)], root="service_requests"
+    data = (
+        catalog.request_dict(report, request=request, extensions=extensions) if report is not None else None
     )
+    if data is None:  # unknown, or not public (pending, rejected, spam, private category): the same answer
+        return error(fmt, 404, _("服务请求不存在：%(id)s") % {"id": request_id})
+    return render(fmt, [data], root="service_requests")
 
 
 @require_http_methods(["GET", "HEAD"])

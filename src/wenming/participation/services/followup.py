@@ -43,15 +43,16 @@ def add_support(report: Report, *, phone: str = "", ip: str = "", at=None) -> tu
     case = effective_case(report)
     if case is not None and case.state not in OPEN_STATES:
         raise ValidationError(_("该问题已处理完毕，如仍存在请重新上报。"), code="state")
+    phone_hash = keyed_hash(phone, "support-phone") if phone else ""  # never stored in the clear
     client_hash = "" if phone else keyed_hash(ip or "unknown", "support")
     if Support.objects.filter(
-        report=report, **({"phone": phone} if phone else {"client_hash": client_hash})
+        report=report, **({"phone_hash": phone_hash} if phone else {"client_hash": client_hash})
     ).exists():
         return report, False
     try:
         with transaction.atomic():
             ratelimit.consume(ratelimit.support_ip_limit(), ip, now=at)
-            Support.objects.create(report=report, at=at, phone=phone, client_hash=client_hash)
+            Support.objects.create(report=report, at=at, phone_hash=phone_hash, client_hash=client_hash)
             Report.objects.filter(pk=report.pk).update(supports=F("supports") + 1)
             _event(report, ReportEventKind.SUPPORTED, at=at)
     except IntegrityError:

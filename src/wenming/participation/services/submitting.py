@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -172,16 +172,23 @@ def submit_report(
     idempotency_key: str | None = None,
     at: datetime.datetime | None = None,
 ) -> Report:
-    """A new report in the triage queue (待审核). Same idempotency key twice → the same report."""
+    """A new report in the triage queue (待审核). Same idempotency key twice for the same submission → the same
+    report; a key already used by another submission is refused (it never hands out someone else's report).
+
+    Cost order: cheap checks first, then the per-IP limit is charged, and only then are photos decoded, the
+    text classified and the routing previewed — a flood of submissions is refused before it costs anything.
+    A charged hit stays charged even when a later check (a broken photo, a position outside the district)
+    refuses the submission."""
     at = _now(at)
     key = f"{channel}:{idempotency_key.strip()}"[:120] if idempotency_key else None
     if key and (existing := Report.objects.filter(idempotency_key=key).first()):
-        return existing
+        return _replayed(existing, description, reporter_phone)
     if channel == Channel.WEB and not consent:
         raise ValidationError({"consent": _("请阅读并同意《个人信息告知》后再提交。")})
     description, reporter_name, address = _clean_text_inputs(description, reporter_name, address)
     phone = normalise_phone(reporter_phone)
     category = _check_category(category, public_only=channel != Channel.DEMO)
+    charge_ip_limit(channel=channel, client=client, ip=ip, at=at)
     processed = _process_photos(photos)
     lat, lon, coord_system, source = _position(lat, lon, coord_system, position_source, processed, address)
     area, street = locate(lat, lon)
@@ -190,10 +197,6 @@ def submit_report(
     unit, reason = preview_routing(category or suggested, area, lat, lon)
     try:
         with transaction.atomic():
-            if channel == Channel.OPEN311 and client is not None:
-                ratelimit.consume(ratelimit.open311_ip_limit(client.hourly_limit), ip, now=at)
-            elif channel == Channel.WEB:
-                ratelimit.consume(ratelimit.public_ip_limit(), ip, now=at)
             if phone and channel != Channel.DEMO:
                 ratelimit.consume(ratelimit.phone_limit(), phone, now=at)
             report = Report.objects.create(
@@ -214,9 +217,32 @@ def submit_report(
             _count_duplicates(report)
     except IntegrityError:
         if key and (existing := Report.objects.filter(idempotency_key=key).first()):
-            return existing  # the same phone submitted twice at once: the other request won
+            return _replayed(existing, description, phone)  # submitted twice at once: the other request won
         raise
     return report
+
+
+def charge_ip_limit(*, channel: str, client: Open311Client | None, ip: str, at=None) -> None:
+    """Charge one submission against the caller's per-IP limit (its own transaction: the hit stays counted
+    whatever happens next); raises RateLimited when the allowance is spent."""
+    if channel == Channel.OPEN311 and client is not None:
+        ratelimit.consume(ratelimit.open311_ip_limit(client.hourly_limit), ip, now=at)
+    elif channel == Channel.WEB:
+        ratelimit.consume(ratelimit.public_ip_limit(), ip, now=at)
+
+
+def _replayed(existing: Report, description, reporter_phone) -> Report:
+    """The report an idempotency key already created — only when this is the same submission again (same
+    text, same phone); another submission reusing the key is refused, so a key never opens someone else's
+    tracking page."""
+    try:
+        phone = normalise_phone(reporter_phone)
+    except ValidationError:
+        phone = None
+    if existing.description == (description or "").strip() and existing.reporter_phone == phone:
+        return existing
+    message = _("该提交标识已被另一条上报使用，请刷新页面后重新提交。")
+    raise ValidationError({NON_FIELD_ERRORS: ValidationError(message, code="idempotency")})
 
 
 def _count_duplicates(report: Report) -> None:

@@ -255,21 +255,57 @@ def _pixelate(content: bytes, boxes: list[list[float]]) -> bytes:
     return out.getvalue()
 
 
+def _replace_file(instance, content: bytes) -> list[str]:
+    """Write `content` as the photo and its thumbnail of a `PhotoBase` row (new names); returns the old names."""
+    import hashlib
+
+    from wenming.core.photos import make_thumbnail
+
+    old = [name for name in (instance.image.name, instance.thumbnail.name) if name]
+    stem = secrets.token_hex(16)
+    instance.image.save(f"{stem}.jpg", ContentFile(content), save=False)
+    instance.thumbnail.save(f"{stem}.jpg", ContentFile(make_thumbnail(content)), save=False)
+    instance.sha256 = hashlib.sha256(content).hexdigest()
+    instance.save(update_fields=["image", "thumbnail", "sha256"])
+    return old
+
+
 def redact_photo(photo: ReportPhoto, *, actor, hidden: bool = False, boxes=(), at=None) -> ReportPhoto:
-    """Hide a photo from the public, or publish a copy with the given regions pixelated (faces, plates)."""
+    """Hide a photo from the public, or pixelate the given regions (faces, plates).
+
+    Redaction replaces EVERY copy: the report photo itself and its thumbnail, and the copies the case got when
+    the report was accepted (same SHA-256 on the report's case); the unredacted files are deleted after commit.
+    It cannot be undone (the office keeps no unredacted copy by design)."""
+    from wenming.cases.models import CasePhoto
+
     at = _now(at)
     _ensure_triager(actor)
     boxes = _parse_boxes(boxes)
     with transaction.atomic():
-        photo = ReportPhoto.objects.select_for_update().get(pk=photo.pk)
+        photo = ReportPhoto.objects.select_for_update().select_related("report").get(pk=photo.pk)
         photo.is_hidden, photo.redactions = hidden, boxes
+        old_files: list[tuple] = []
         if boxes:
             with photo.image.open("rb") as handle:
                 redacted = _pixelate(handle.read(), boxes)
+            previous_sha = photo.sha256
+            if photo.redacted:
+                old_files.append((photo.redacted.storage, photo.redacted.name))
             photo.redacted.save(f"{secrets.token_hex(16)}.jpg", ContentFile(redacted), save=False)
+            copies = (
+                CasePhoto.objects.select_for_update().filter(
+                    case_id=photo.report.case_id, sha256=previous_sha
+                )
+                if photo.report.case_id and previous_sha
+                else CasePhoto.objects.none()
+            )
+            for copy in copies:
+                old_files += [(copy.image.storage, name) for name in _replace_file(copy, redacted)]
+            old_files += [(photo.image.storage, name) for name in _replace_file(photo, redacted)]
         else:
             photo.redacted = ""
         photo.save(update_fields=["is_hidden", "redactions", "redacted"])
         _event(photo.report, ReportEventKind.PHOTO_REDACTED, at=at, actor=actor,
                data={"photo_id": photo.pk, "hidden": hidden, "boxes": len(boxes)})  # fmt: skip
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in old_files])
     return photo

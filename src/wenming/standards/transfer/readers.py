@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from wenming.core.spreadsheets import unescape
 from wenming.standards.transfer.problems import ImportProblem
 from wenming.standards.transfer.spec import (
     FORMAT,
@@ -145,7 +146,7 @@ def _read_meta_sheet(ws, problems: list[ImportProblem]) -> RawRow:
         if number > max_rows():
             problems.append(ImportProblem(META_TITLE, number, "", f"行数超过上限 {max_rows()}。"))
             break
-        label = _cell(row[0] if row else None)
+        label = _xlsx_cell(row[0] if row else None)
         if number == 1 or label is None:
             continue  # header row (项目 | 内容 | 填写说明) and blank rows
         key = labels.get(str(label))
@@ -157,7 +158,7 @@ def _read_meta_sheet(ws, problems: list[ImportProblem]) -> RawRow:
                 ImportProblem(META_TITLE, number, "项目", f"项目「{label}」与第 {meta.rows[key]} 行重复。")
             )
             continue
-        meta.values[key] = _cell(row[1] if len(row) > 1 else None)
+        meta.values[key] = _xlsx_cell(row[1] if len(row) > 1 else None)
         meta.rows[key] = number
     return meta
 
@@ -172,7 +173,7 @@ def _read_sheet(ws, sheet: Sheet, problems: list[ImportProblem]) -> list[RawRow]
     known = sheet.headers()
     positions: dict[str, int] = {}
     for index, value in enumerate(header):
-        title = _cell(value)
+        title = _xlsx_cell(value)
         if title is None:
             continue
         title = str(title)
@@ -198,11 +199,16 @@ def _read_sheet(ws, sheet: Sheet, problems: list[ImportProblem]) -> list[RawRow]
                 ImportProblem(sheet.title, number, "", f"数据行数超过上限 {max_rows()}，请拆分文件。")
             )
             break
-        values = {key: _cell(row[i] if i < len(row) else None) for key, i in positions.items()}
+        values = {key: _xlsx_cell(row[i] if i < len(row) else None) for key, i in positions.items()}
         if all(v is None for v in values.values()):
             continue
         out.append(RawRow(sheet.title, number, values, columns))
     return out
+
+
+def _xlsx_cell(value):
+    """A cell of a workbook: our exports write a formula-like text with a leading "'" (core.spreadsheets)."""
+    return _cell(unescape(value))
 
 
 def _cell(value):

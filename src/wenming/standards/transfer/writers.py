@@ -264,12 +264,13 @@ def _cell_rows(plan: Plan, labels) -> dict[str, list[list]]:
 
 
 def write_xlsx(plan: Plan) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from wenming.core.spreadsheets import SafeWorkbook, workbook_bytes
+
     labels = _label_maps()
-    workbook = Workbook()
+    workbook = SafeWorkbook()
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="C0392B")
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -306,9 +307,7 @@ def write_xlsx(plan: Plan) -> bytes:
 
     workbook.properties.creator = "Wenming"
     workbook.properties.title = info.name
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _deterministic_zip(buffer.getvalue())
+    return _deterministic_zip(workbook_bytes(workbook))
 
 
 def _style_header(ws, font, fill) -> None:

@@ -5,6 +5,12 @@
   if (!window.echarts) { return; }
   var data = window.WenmingCharts.data, mount = window.WenmingCharts.mount;
   var colors = ["#2563eb", "#1e8e3e", "#7c3aed", "#d68910", "#c0392b"];
+  // The tooltip formatter returns HTML: every name from the data (strata, series) is escaped first.
+  function escapeHtml(value) {
+    return String(value === null || value === undefined ? "" : value).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
+    });
+  }
   var est = data("estimates-data");
   if (est) {
     mount("estimates-chart", {
@@ -12,11 +18,12 @@
       tooltip: {
         trigger: "axis",
         formatter: function (items) {
-          var i = items[0].dataIndex, lines = [est.categories[i]];
+          var i = items[0].dataIndex, lines = [escapeHtml(est.categories[i])];
           items.forEach(function (it) {
             var s = est.series[it.seriesIndex];
             if (s.values[i] === null) { return; }
-            lines.push(it.marker + s.name + "：" + s.values[i] + "%（" + s.low[i] + "–" + s.high[i] + "）");
+            lines.push(it.marker + escapeHtml(s.name) + "：" + escapeHtml(s.values[i]) + "%（" + escapeHtml(s.low[i]) +
+              "–" + escapeHtml(s.high[i]) + "）");
           });
           return lines.join("<br>");
         }
