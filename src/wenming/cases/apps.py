@@ -8,3 +8,9 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # the workbench widgets register themselves with the dashboard's registry on import
         from wenming.cases import widgets  # noqa: F401
+        from wenming.cases.services.calendar import on_calendar_confirmed
+        from wenming.core.signals import calendar_confirmed
+
+        calendar_confirmed.connect(
+            on_calendar_confirmed, dispatch_uid="cases.recompute_provisional_deadlines"
+        )
