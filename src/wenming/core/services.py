@@ -72,6 +72,21 @@ def seed_calendar(*, actor=None, years: Iterable[int], provisional: bool = False
     return report
 
 
+def seed_provisional_year(*, actor, year: int) -> SeedReport:
+    """The office's "按法定假日推算": the statutory holidays of a year that is not confirmed yet (rows from the
+    package, a notice or an override are kept). Refused for a confirmed year."""
+    _check_can_edit_calendar(actor)
+    if get_calendar().is_confirmed(year):
+        raise ValidationError(_("%(year)s 年的放假安排已确认，无需推算。") % {"year": year})
+    report = SeedReport()
+    with transaction.atomic():
+        _seed_year(year, provisional_days(year), actor, report, origin=DayOrigin.RULES)
+        report.seeded_years.append(year)
+        report.provisional_years.append(year)
+        calendar_changed()
+    return report
+
+
 def _confirmed(actor, before, years) -> list:
     """Tell the higher apps (cases) that `years` are confirmed; returns the changes they list."""
     changes = []

@@ -118,6 +118,7 @@ class WorkCalendar:
         tz: datetime.tzinfo | None = None,
         token: str = "",
         provisional_years: frozenset[int] = frozenset(),
+        confirmed_years: frozenset[int] | None = None,
     ):
         self.days = dict(days)
         self.provisional_years = frozenset(provisional_years)
@@ -125,6 +126,9 @@ class WorkCalendar:
         self.tz = tz or ZoneInfo(settings.TIME_ZONE)
         self.token = token
         self.configured_years = frozenset(d.year for d in self.days)
+        # confirmed: the year has rows from the package or a notice and none from the statutory rules alone
+        confirmed = self.configured_years if confirmed_years is None else frozenset(confirmed_years)
+        self.confirmed_years = confirmed - self.provisional_years
         self.day_seconds = sum(_seconds(end) - _seconds(start) for start, end in windows)
         self._warned_years: set[int] = set()
 
@@ -134,12 +138,12 @@ class WorkCalendar:
 
     def is_confirmed(self, year: int) -> bool:
         """The year's rows come from the package, a notice or the office, not from the statutory rules alone."""
-        return year in self.configured_years and year not in self.provisional_years
+        return year in self.confirmed_years
 
     def confirmed_until(self) -> datetime.date | None:
         """The last day of the last year of the unbroken run of confirmed years that contains today's year
         (or the latest confirmed year before it); None when no year is confirmed."""
-        confirmed = sorted(y for y in self.configured_years if y not in self.provisional_years)
+        confirmed = sorted(self.confirmed_years)
         if not confirmed:
             return None
         year = timezone.localdate().year
@@ -316,13 +320,19 @@ def _load(generation: int) -> WorkCalendar:
     from wenming.core.choices import DayOrigin
 
     token = _read_token()
-    days, provisional = {}, set()
+    days, provisional, confirmed = {}, set(), set()
     for date, kind, origin in CalendarDay.objects.values_list("date", "kind", "origin"):
         days[date] = kind
         if origin == DayOrigin.RULES:
             provisional.add(date.year)
+        elif origin in (DayOrigin.PACKAGE, DayOrigin.NOTICE):
+            confirmed.add(date.year)
     calendar = WorkCalendar(
-        days, parse_work_hours(settings.WORK_HOURS), token=token, provisional_years=frozenset(provisional)
+        days,
+        parse_work_hours(settings.WORK_HOURS),
+        token=token,
+        provisional_years=frozenset(provisional),
+        confirmed_years=frozenset(confirmed),
     )
     _state.calendar = calendar
     _state.generation = generation

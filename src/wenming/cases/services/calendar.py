@@ -15,6 +15,7 @@ case's alerts, and the office gets one inbox message listing the changes.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -39,6 +40,10 @@ class DeadlineChange:
     def __str__(self) -> str:
         local = timezone.localtime
         return f"{self.code}: {local(self.old):%Y-%m-%d %H:%M} → {local(self.new):%Y-%m-%d %H:%M}"
+
+
+def _utc(value) -> str:
+    return value.astimezone(datetime.UTC).isoformat()
 
 
 def recompute_provisional_deadlines(*, actor, before) -> list[DeadlineChange]:
@@ -73,7 +78,7 @@ def recompute_provisional_deadlines(*, actor, before) -> list[DeadlineChange]:
                     actor=actor,
                     at=now,
                     note=_("放假安排已确认，处置时限按正式工作日历重算。"),
-                    data={"old": old.isoformat(), "new": case.fix_deadline.isoformat()},
+                    data={"old": _utc(old), "new": _utc(case.fix_deadline)},
                 )
                 changes.append(
                     DeadlineChange(case.pk, case.code, old, case.fix_deadline, case.deadline_provisional)
