@@ -103,3 +103,24 @@ def test_an_unknown_year_is_seeded_provisionally_and_confirmed_by_the_package_da
     expected = local(day.year, day.month, day.day, 10, 0)
     assert case.fix_deadline == expected
     assert case.deadline_provisional is True
+
+
+def test_the_office_is_warned_once_and_the_workbench_shows_provisional_deadlines(world, client, monkeypatch):
+    from wenming.cases.services.calendar import warn_calendar_expiry
+
+    w = world  # 2025–2026 confirmed from the package
+    seed_provisional_year(actor=w.office, year=2027)
+    dispatched_case(w, at=local(2026, 12, 30, 10, 0), category=_five_days(w))
+    assert warn_calendar_expiry(today=datetime.date(2026, 10, 31)) == 0  # 61 days before: nothing yet
+    # office1 and office2 each get one message; a second run (the next day) sends nothing again.
+    assert warn_calendar_expiry(today=datetime.date(2026, 11, 1)) == 2
+    assert warn_calendar_expiry(today=datetime.date(2026, 11, 2)) == 0
+    message = Notification.objects.filter(recipient=w.office, kind__startswith="calendar.expiring").get()
+    assert "2026-12-31" in message.title and "2027" in message.title and "暂定" in message.body
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 12, 7))
+    client.force_login(w.office)
+    html = client.get("/").content.decode()
+    assert 'id="widget-calendar-expiry"' in html and "1 件在办案件的处置时限为暂定" in html
+    client.force_login(w.handler)
+    assert 'id="widget-calendar-expiry"' not in client.get("/").content.decode()

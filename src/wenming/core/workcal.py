@@ -140,13 +140,13 @@ class WorkCalendar:
         """The year's rows come from the package, a notice or the office, not from the statutory rules alone."""
         return year in self.confirmed_years
 
-    def confirmed_until(self) -> datetime.date | None:
+    def confirmed_until(self, today: datetime.date | None = None) -> datetime.date | None:
         """The last day of the last year of the unbroken run of confirmed years that contains today's year
         (or the latest confirmed year before it); None when no year is confirmed."""
         confirmed = sorted(self.confirmed_years)
         if not confirmed:
             return None
-        year = timezone.localdate().year
+        year = (today or timezone.localdate()).year
         last = max((y for y in confirmed if y <= year), default=confirmed[0])
         while last + 1 in confirmed:
             last += 1
@@ -428,6 +428,30 @@ def is_working_moment(dt: datetime.datetime) -> bool:
 def span_is_provisional(start: datetime.datetime, end: datetime.datetime) -> bool:
     """A deadline from `start` to `end` crosses a provisional or unconfigured year (see WorkCalendar)."""
     return get_calendar().span_is_provisional(start, end)
+
+
+EXPIRY_WARNING_DAYS = 60
+
+
+def expiry_warning(today: datetime.date | None = None) -> dict | None:
+    """From `EXPIRY_WARNING_DAYS` (60) days before the confirmed calendar ends: {"until": its last day,
+    "days_left": days from today to it (0 on the day itself, negative once past), "year": the first year not
+    confirmed, "provisional": whether that year has provisional holidays}; None otherwise."""
+    calendar = get_calendar()
+    today = today or timezone.localdate()
+    until = calendar.confirmed_until(today)
+    if until is None:
+        until = datetime.date(today.year - 1, 12, 31)
+    days_left = (until - today).days
+    if days_left > EXPIRY_WARNING_DAYS:
+        return None
+    year = until.year + 1
+    return {
+        "until": until,
+        "days_left": days_left,
+        "year": year,
+        "provisional": year in calendar.provisional_years,
+    }
 
 
 def year_is_confirmed(year: int) -> bool:

@@ -110,3 +110,38 @@ def _tell_office(changes: list[DeadlineChange]) -> None:
 
 def on_calendar_confirmed(sender, *, actor=None, before=None, years=(), **kwargs) -> list[DeadlineChange]:
     return recompute_provisional_deadlines(actor=actor, before=before)
+
+
+def warn_calendar_expiry(today=None) -> int:
+    """Put the calendar's expiry warning (core.workcal.expiry_warning) in each office user's inbox once per
+    end date of the confirmed calendar; returns how many messages were written."""
+    from wenming.accounts.models import User
+    from wenming.cases.notifications import office_user_ids
+    from wenming.core.models import Notification
+    from wenming.core.notify import notify
+    from wenming.core.workcal import expiry_warning
+
+    warning = expiry_warning(today)
+    if warning is None:
+        return 0
+    title = _("工作日历将于 %(date)s 到期，请导入 %(year)s 年放假安排") % {
+        "date": warning["until"].isoformat(),
+        "year": warning["year"],
+    }
+    kind = f"calendar.expiring.{warning['until'].isoformat()}"
+    told = Notification.objects.filter(kind=kind).values_list("recipient_id", flat=True)
+    users = User.objects.filter(pk__in=office_user_ids()).exclude(pk__in=told)
+    body = (
+        _("目前 %(year)s 年按法定假日推算（暂定，不含调休），跨越该年的处置时限为暂定。")
+        if warning["provisional"]
+        else _("目前 %(year)s 年没有放假安排，按周一至周五计算。")
+    ) % {"year": warning["year"]}
+    with transaction.atomic():
+        sent = notify(
+            users,
+            kind=kind,
+            title=title,
+            body=body,
+            url=reverse("core:calendar_import") + f"?year={warning['year']}",
+        )
+    return len(sent)
