@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from wenming.inspections.models import Inspection, Observation, ObservationPhoto, Round, RoundInspector, Task
+from wenming.inspections.models import (
+    Inspection,
+    Observation,
+    ObservationPhoto,
+    Recheck,
+    RecheckPolicy,
+    Round,
+    RoundInspector,
+    Task,
+)
 
 
 class RoundInspectorInline(admin.TabularInline):
@@ -46,3 +55,24 @@ class InspectionAdmin(admin.ModelAdmin):
 class ObservationPhotoAdmin(admin.ModelAdmin):
     list_display = ["observation", "stage", "width", "height", "created_at"]
     raw_id_fields = ["observation", "uploaded_by"]
+
+
+@admin.register(RecheckPolicy)
+class RecheckPolicyAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "__str__",
+        "enabled",
+        "share_percent",
+        "delay_days",
+        "priority",
+        "due_days",
+        "considered_until",
+    )
+
+
+@admin.register(Recheck)
+class RecheckAdmin(admin.ModelAdmin):
+    list_display = ("case", "case_closed_at", "drawn_at", "due_at", "state", "checked_by")
+    list_filter = ("state",)
+    raw_id_fields = ("case", "checked_by")
+    readonly_fields = ("case", "case_closed_at", "drawn_at", "state", "checked_at", "checked_by")

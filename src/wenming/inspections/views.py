@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from wenming.core import views as core_views
 from wenming.inspections import services
 from wenming.inspections.checklist import checklist_for
-from wenming.inspections.choices import RoundState, TaskState
+from wenming.inspections.choices import RecheckState, RoundState, TaskState
 from wenming.inspections.distance import haversine_m
 from wenming.inspections.exports import xlsx_response
 from wenming.inspections.filtersets import InspectionFilterSet, RoundFilterSet, TaskFilterSet
@@ -543,3 +543,64 @@ class ServiceWorkerView(core_views.ServiceWorkerView):
 
     cache_name = "wenming-inspect-v1"
     pages_url_name = "inspections:task_list"
+
+
+# --- 回头看 ---------------------------------------------------------------------------------------------
+
+
+def _may_recheck(user) -> bool:
+    from wenming.accounts.choices import Role
+
+    scope = user.scope()
+    return scope.sees_all("change") or scope.has_role(Role.INSPECTOR)
+
+
+class RecheckListView(LoginRequiredMixin, View):
+    """回头看: the re-check tasks drawn from closed cases (pending first), for the office and inspectors."""
+
+    template = "inspections/recheck_list.html"
+
+    def get(self, request):
+        from wenming.inspections.models import Recheck
+        from wenming.inspections.services.rechecks import current_policy
+
+        if not _may_recheck(request.user):
+            raise PermissionDenied
+        state = request.GET.get("state", "pending")
+        rechecks = Recheck.objects.select_related("case__unit", "case__category", "checked_by")
+        if state in RecheckState.values:
+            rechecks = rechecks.filter(state=state)
+        context = {
+            "page_obj": _page(request, rechecks.order_by("due_at", "rank", "pk")),
+            "state": state,
+            "states": RecheckState.choices,
+            "policy": current_policy(),
+        }
+        return render(request, self.template, context)
+
+
+class RecheckRecordView(LoginRequiredMixin, View):
+    """POST: the re-check's result (passed, or failed → the case is reopened as a rebound)."""
+
+    def post(self, request, pk: int):
+        from wenming.cases.workflow import TransitionError
+        from wenming.inspections.models import Recheck
+        from wenming.inspections.services.rechecks import record_recheck
+
+        if not _may_recheck(request.user):
+            raise PermissionDenied
+        recheck = get_object_or_404(Recheck, pk=pk)
+        passed = request.POST.get("result") == "passed"
+        try:
+            done = record_recheck(
+                recheck, actor=request.user, passed=passed, note=request.POST.get("note", ""),
+                photos=request.FILES.getlist("photos"),
+            )  # fmt: skip
+        except (services.InspectionError, TransitionError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(
+                request,
+                _("%(code)s：%(state)s") % {"code": done.case.code, "state": done.get_state_display()},
+            )
+        return redirect("inspections:recheck_list")
