@@ -103,3 +103,31 @@ def test_the_recheck_page_lists_the_drawn_cases_and_records_a_result(cw, client)
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.DISPATCHED and case.rebounds == 1
+
+
+def test_the_demo_step_replays_the_draws_records_results_and_is_idempotent(cw):
+    import io
+
+    from wenming.demo.context import DemoContext
+    from wenming.demo.rechecks import load_rechecks
+
+    w = cw
+    type(w.inspector).objects.filter(pk=w.inspector.pk).update(is_demo=True)
+    for day in range(2, 12):  # ten cases closed on ten days in March 2026
+        case_in(w, "closed", at=local(2026, 3, day, 9, 0))
+    now = local(2026, 4, 6, 12, 0)
+    ctx = DemoContext(seed=2026, stdout=io.StringIO(), extra={"cases_now": now})
+    ctx.reseed("load_rechecks")
+    load_rechecks(ctx)
+    # 28 daily draws up to 6 April; the first considers 30 days before its cutoff, so every closure is in a
+    # cohort: one case a day → ⌈20 % × 1⌉ = 1 drawn per cohort of one → all ten drawn, once each.
+    rechecks = list(Recheck.objects.order_by("pk"))
+    assert len(rechecks) == 10 and len({r.case_id for r in rechecks}) == 10
+    done = [r for r in rechecks if r.state != RecheckState.PENDING]
+    assert done and all(r.checked_at <= now for r in done)
+    failed = [r for r in rechecks if r.state == RecheckState.FAILED]
+    assert all(Case.objects.get(pk=r.case_id).rebounds == 1 for r in failed)
+    before = [(r.pk, r.state) for r in Recheck.objects.order_by("pk")]
+    load_rechecks(ctx)
+    assert [(r.pk, r.state) for r in Recheck.objects.order_by("pk")] == before
+    assert "回头看" in ctx.stdout.getvalue()
