@@ -96,3 +96,15 @@ def test_the_index_prefers_the_code_then_the_exact_name_then_the_abbreviation():
         index.resolve("湖里区市政园林局")
     with pytest.raises(NameNotFound):
         index.resolve("")
+
+
+def test_the_area_import_accepts_the_unit_by_name(db):
+    from tests.geo.test_area_import import _tree
+    from wenming.geo.imports import import_areas
+    from wenming.geo.models import Area
+
+    unit = make_unit(code="JD-JIA", name="甲街道办事处")
+    rows = _tree()
+    rows[1]["unit_code"] = "甲街道"  # the office writes the street office's name, abbreviated
+    import_areas(actor=None, rows=rows)
+    assert Area.objects.get(code="350206001000").unit == unit

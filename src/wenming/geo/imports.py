@@ -462,8 +462,10 @@ def _area_row_errors(number: int, row: dict, codes_in_file: dict, existing: dict
         if value not in (None, "") and (not str(value).isdigit()):
             errors.append(RowError(number, key, _("必须是非负整数。")))
     unit_code = str(row.get("unit_code") or "").strip()
-    if unit_code and unit_code not in units:
-        errors.append(RowError(number, "unit_code", _("未知单位编码“%(v)s”。") % {"v": unit_code}))
+    if unit_code and not isinstance(units.get(unit_code), Unit):
+        errors.append(
+            RowError(number, "unit_code", units.get(unit_code) or _("未知单位“%(v)s”。") % {"v": unit_code})
+        )
     if row.get("boundary"):
         try:
             validate_boundary(row["boundary"])
@@ -503,7 +505,12 @@ def import_areas(*, actor, rows: list[dict], update_existing: bool = True) -> li
     referenced = set(codes_in_file) | {str(r.get("parent_code") or "").strip() for r in rows}
     existing = {a.code: a for a in Area.objects.filter(code__in=referenced - {""}).select_related("parent")}
     unit_codes = {str(r.get("unit_code") or "").strip() for r in rows} - {""}
-    units = {u.code: u for u in Unit.objects.filter(code__in=unit_codes)}
+    found, failed = _resolve_all(unit_index(), unit_codes) if unit_codes else ({}, {})
+    units = found | failed  # ref → Unit, or ref → the error message (unknown/ambiguous, with suggestions)
+    for row in rows:  # the writer reads the resolved unit's code
+        ref = str(row.get("unit_code") or "").strip()
+        if isinstance(found.get(ref), Unit):
+            row["unit_code"] = found[ref].code
     errors = []
     for number, row in enumerate(rows, start=1):
         errors += _area_row_errors(number, row, codes_in_file, existing, units)
