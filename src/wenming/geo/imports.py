@@ -506,7 +506,8 @@ def import_areas(*, actor, rows: list[dict], update_existing: bool = True) -> li
     existing = {a.code: a for a in Area.objects.filter(code__in=referenced - {""}).select_related("parent")}
     unit_codes = {str(r.get("unit_code") or "").strip() for r in rows} - {""}
     found, failed = _resolve_all(unit_index(), unit_codes) if unit_codes else ({}, {})
-    units = found | failed  # ref → Unit, or ref → the error message (unknown/ambiguous, with suggestions)
+    # ref → Unit, or ref → the error message (unknown/ambiguous, with suggestions); resolved codes too
+    units = failed | found | {u.code: u for u in found.values()}
     for row in rows:  # the writer reads the resolved unit's code
         ref = str(row.get("unit_code") or "").strip()
         if isinstance(found.get(ref), Unit):
