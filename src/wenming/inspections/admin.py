@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from wenming.inspections.models import (
+    Campaign,
     Inspection,
     Observation,
     ObservationPhoto,
@@ -76,3 +77,10 @@ class RecheckAdmin(admin.ModelAdmin):
     list_filter = ("state",)
     raw_id_fields = ("case", "checked_by")
     readonly_fields = ("case", "case_closed_at", "drawn_at", "state", "checked_at", "checked_by")
+
+
+@admin.register(Campaign)
+class CampaignAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "start_date", "end_date", "goal_close_rate", "goal_compliance_rate")
+    filter_horizontal = ("categories",)
+    raw_id_fields = ("points", "created_by")

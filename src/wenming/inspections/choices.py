@@ -100,3 +100,10 @@ RECHECK_STATE_BADGE = {
     RecheckState.FAILED: "red",
     RecheckState.CANCELLED: "grey",
 }
+
+
+class CampaignKind(models.TextChoices):
+    """A time-boxed campaign (限时行动)."""
+
+    RECTIFICATION = "rectification", _("专项整治行动")
+    SPRINT = "sprint", _("迎检冲刺")

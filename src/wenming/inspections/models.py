@@ -16,6 +16,7 @@ from wenming.inspections.choices import (
     ROUND_KIND_BADGE,
     ROUND_STATE_BADGE,
     TASK_STATE_BADGE,
+    CampaignKind,
     ObservationResult,
     PhotoStage,
     RecheckPriority,
@@ -366,3 +367,46 @@ class Recheck(TimeStampedModel):
     @property
     def state_badge(self) -> str:
         return RECHECK_STATE_BADGE.get(self.state, "grey")
+
+
+class Campaign(AuthoredModel):
+    """A time-boxed campaign (专项整治行动 / 迎检冲刺): a period, target categories and points, goals; its daily
+    progress is computed from cases and observations (inspections/campaigns.py)."""
+
+    name = models.CharField(_("名称"), max_length=120)
+    kind = models.CharField(
+        _("类型"), max_length=16, choices=CampaignKind.choices, default=CampaignKind.RECTIFICATION
+    )
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    categories = models.ManyToManyField(
+        "standards.ProblemCategory", verbose_name=_("目标问题类别"), blank=True, related_name="campaigns",
+        help_text=_("选一级类别即包含其下全部二级类别；不选表示全部类别"),
+    )  # fmt: skip
+    points = models.ManyToManyField(
+        "geo.Point", verbose_name=_("目标点位"), blank=True, related_name="campaigns",
+        help_text=_("不选表示全区所有点位和位置"),
+    )  # fmt: skip
+    goal_close_rate = models.DecimalField(
+        _("目标办结率（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    goal_compliance_rate = models.DecimalField(
+        _("目标点位符合率（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    note = models.TextField(_("说明"), blank=True)
+    history = HistoricalRecords(m2m_fields=[categories, points])
+
+    class Meta:
+        verbose_name = _("限时行动")
+        verbose_name_plural = _("限时行动")
+        ordering = ["-start_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:campaign_detail", args=[self.pk])

@@ -604,3 +604,77 @@ class RecheckRecordView(LoginRequiredMixin, View):
                 _("%(code)s：%(state)s") % {"code": done.case.code, "state": done.get_state_display()},
             )
         return redirect("inspections:recheck_list")
+
+
+# --- 限时行动 -------------------------------------------------------------------------------------------
+
+
+class CampaignListView(LoginRequiredMixin, View):
+    """Time-boxed campaigns with their latest progress (district readers: office, leaders, auditors …)."""
+
+    def get(self, request):
+        from wenming.inspections.campaigns import campaign_progress
+        from wenming.inspections.models import Campaign
+
+        if not request.user.scope().sees_all("view"):
+            raise PermissionDenied
+        rows = [(c, campaign_progress(c)) for c in Campaign.objects.all()]
+        return render(
+            request, "inspections/campaign_list.html", {"rows": rows, "can_edit": _is_office(request.user)}
+        )
+
+
+class CampaignDetailView(LoginRequiredMixin, View):
+    """One campaign: goals, targets and the day-by-day progress table, plus the sentence bulletins print."""
+
+    def get(self, request, pk: int):
+        from wenming.inspections.campaigns import campaign_progress, campaign_summary
+        from wenming.inspections.models import Campaign
+
+        if not request.user.scope().sees_all("view"):
+            raise Http404
+        campaign = get_object_or_404(Campaign, pk=pk)
+        progress = campaign_progress(campaign)
+        context = {
+            "campaign": campaign, "progress": progress, "summary": campaign_summary(campaign),
+            "days": list(reversed(progress.days)),
+        }  # fmt: skip
+        return render(request, "inspections/campaign_detail.html", context)
+
+
+class CampaignCreateView(LoginRequiredMixin, View):
+    """The office sets up a campaign (the service validates and saves it)."""
+
+    template = "inspections/campaign_form.html"
+
+    def _form(self, data=None):
+        from wenming.inspections.forms import CampaignForm
+
+        return CampaignForm(data)
+
+    def get(self, request):
+        if not _is_office(request.user):
+            raise PermissionDenied
+        return render(request, self.template, {"form": self._form()})
+
+    def post(self, request):
+        from django.core.exceptions import ValidationError
+
+        from wenming.inspections.services.campaigns import save_campaign
+
+        if not _is_office(request.user):
+            raise PermissionDenied
+        form = self._form(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            categories, points = data.pop("categories"), data.pop("points")
+            try:
+                campaign = save_campaign(actor=request.user, categories=categories, points=points, **data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, _("已创建限时行动“%(name)s”。") % {"name": campaign.name})
+                return redirect(campaign.get_absolute_url())
+        return render(request, self.template, {"form": form}, status=400)
