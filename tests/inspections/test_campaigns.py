@@ -110,3 +110,23 @@ def test_compliance_counts_the_target_points_observations(world):
     last = campaign_progress(campaign).last
     assert (last.applicable, last.compliant, last.compliance_rate_shown) == (6, 6, "100.0%")
     assert campaign_progress(campaign).compliance_goal_met is True
+
+
+def test_the_demo_step_creates_two_campaigns_once(cw):
+    import io
+
+    from wenming.demo.campaigns import load_campaigns
+    from wenming.demo.context import DemoContext
+    from wenming.inspections.models import Campaign
+
+    w = cw
+    type(w.office).objects.filter(pk=w.office.pk).update(is_demo=True)
+    ctx = DemoContext(seed=2026, stdout=io.StringIO(), extra={"cases_now": local(2026, 3, 20, 12, 0)})
+    load_campaigns(ctx)
+    load_campaigns(ctx)
+    assert Campaign.objects.count() == 2
+    sprint = Campaign.objects.get(kind=CampaignKind.SPRINT)
+    assert (sprint.start_date, sprint.end_date) == (D(2026, 2, 28), D(2026, 3, 30))
+    assert (
+        "迎接全国文明城市测评冲刺行动（2026-02-28 至 2026-03-30），截至 2026-03-20" in ctx.stdout.getvalue()
+    )
