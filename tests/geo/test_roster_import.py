@@ -79,3 +79,33 @@ def test_the_command_imports_a_csv_roster(world, tmp_path, capsys):
     call_command("import_roster", str(path))
     assert "新增人员 1 名" in capsys.readouterr().out
     assert Duty.objects.filter(person__name="林网格", post=Post.GRID_WORKER).count() == 1
+
+
+def test_units_import_with_parents_by_name_including_units_of_the_same_file(world):
+    from wenming.geo.roster import import_units
+    from wenming.org.models import Unit
+
+    header = ["单位编码", "单位名称", "简称", "层级", "上级单位"]
+    rows = [
+        ["QS-SZYL-HW", "厦门市湖里区市政园林局环卫所", "区环卫所", "区属", "区市政园林局"],
+        ["JW-JIA2", "甲二社区居委会", "", "社区", "甲街道"],  # the street office is further down the file
+        ["JD-JIA", "甲街道办事处", "", "街道", ""],
+        ["QS-SZYL", "厦门市湖里区市政园林局", "区市政园林局", "", ""],  # known code: updated, level kept
+    ]
+    result = import_units(actor=None, data=xlsx_bytes(header, rows), filename="units.xlsx")
+    assert (result.created, result.updated) == (3, 1)
+    assert Unit.objects.get(code="QS-SZYL-HW").parent.code == "QS-SZYL"
+    assert Unit.objects.get(code="JW-JIA2").parent.code == "JD-JIA"
+    assert Unit.objects.get(code="QS-SZYL").level == "district"
+
+    bad = [["X-1", "某单位", "", "部门", "市政园林"]]
+    with pytest.raises(ImportRejected) as exc:
+        import_units(actor=None, data=xlsx_bytes(header, bad), filename="units.xlsx")
+    messages = [(e.row, e.column, e.message) for e in exc.value.errors]
+    assert messages[0][:2] == (2, "层级") and "未知层级“部门”" in messages[0][2]
+    assert messages[1] == (
+        2,
+        "上级单位",
+        "未知单位“市政园林”。您是否要找：厦门市湖里区市政园林局（QS-SZYL）、厦门市湖里区市政园林局环卫所（QS-SZYL-HW）？",
+    )
+    assert not Unit.objects.filter(code="X-1").exists()

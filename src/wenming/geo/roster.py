@@ -206,3 +206,151 @@ def _write(actor, plans: list[dict]) -> RosterResult:
                 raise ImportRejected([RowError(plan["number"], C_POST, " ".join(exc.messages))])
             result.duties_created += 1
     return result
+
+
+# --- units ------------------------------------------------------------------------------------------------
+
+U_CODE, U_NAME, U_SHORT, U_LEVEL, U_PARENT, U_PHONE, U_ADDRESS = (
+    "单位编码", "单位名称", "简称", "层级", "上级单位", "联系电话", "地址",
+)  # fmt: skip
+UNIT_COLUMNS = (U_CODE, U_NAME, U_SHORT, U_LEVEL, U_PARENT, U_PHONE, U_ADDRESS)
+UNIT_ALIASES = {
+    "编码": U_CODE,
+    "名称": U_NAME,
+    "单位": U_NAME,
+    "级别": U_LEVEL,
+    "上级": U_PARENT,
+    "电话": U_PHONE,
+}
+
+
+@dataclass
+class UnitImportResult:
+    created: int = 0
+    updated: int = 0
+
+    def summary(self) -> str:
+        return _("新增单位 %(c)d 个，更新 %(u)d 个。") % {"c": self.created, "u": self.updated}
+
+
+@dataclass(eq=False)
+class _NewUnit:
+    code: str
+    name: str
+    short_name: str
+
+
+def _levels() -> dict[str, str]:
+    from wenming.org.choices import UnitLevel
+
+    return (
+        {str(label): value for value, label in UnitLevel.choices}
+        | {v: v for v in UnitLevel.values}
+        | {f"{label}单位": value for value, label in UnitLevel.choices}
+    )
+
+
+def import_units(*, actor, data: bytes, filename: str) -> UnitImportResult:
+    """Units from a sheet: a new code creates, a known code updates; 上级单位 by code, name or abbreviation
+    (also a unit of the same file). All-or-nothing with (row, column, message) errors."""
+    from wenming.org.models import Unit
+    from wenming.org.services import create_unit, update_unit
+
+    ensure_can_change(actor, Unit)
+    try:
+        table = read_table(data, filename)
+    except TableError as exc:
+        raise ImportRejected([RowError(0, "", str(exc))])
+    header = [UNIT_ALIASES.get(h, h) for h in table.header]
+    errors = [RowError(1, h, _("未知列名。可用列：%(cols)s") % {"cols": "、".join(UNIT_COLUMNS)})
+              for h in header if h and h not in UNIT_COLUMNS]  # fmt: skip
+    errors += [RowError(1, h, _("缺少必填列。")) for h in (U_CODE, U_NAME) if h not in header]
+    if errors:
+        raise ImportRejected(errors)
+    rows = [
+        (number, {h: cell_text(cells[i]) if i < len(cells) else "" for i, h in enumerate(header) if h})
+        for number, cells in table.rows
+    ]
+    existing = {u.code: u for u in Unit.objects.all()}
+    in_file = {v.get(U_CODE, ""): _NewUnit(v.get(U_CODE, ""), v.get(U_NAME, ""), v.get(U_SHORT, ""))
+               for _n, v in rows if v.get(U_CODE) and v.get(U_CODE) not in existing}  # fmt: skip
+    index = NameIndex(
+        [*existing.values(), *in_file.values()], code=lambda u: u.code, names=lambda u: (u.name, u.short_name),
+        label=lambda u: f"{u.name}（{u.code}）", noun=_("单位"),
+    )  # fmt: skip
+    levels = _levels()
+    plans, seen = [], {}
+    for number, v in rows:
+        code, name = v.get(U_CODE, ""), v.get(U_NAME, "")
+        for column, value in ((U_CODE, code), (U_NAME, name)):
+            if not value:
+                errors.append(RowError(number, column, _("不能为空。")))
+        if code in seen:
+            errors.append(
+                RowError(
+                    number,
+                    U_CODE,
+                    _("单位编码 %(code)s 与第 %(row)d 行重复。") % {"code": code, "row": seen[code]},
+                )
+            )
+        seen.setdefault(code, number)
+        level_text = v.get(U_LEVEL, "")
+        level = levels.get(level_text) if level_text else getattr(existing.get(code), "level", None)
+        if level is None:
+            errors.append(
+                RowError(
+                    number,
+                    U_LEVEL,
+                    _("未知层级“%(v)s”（央属、省属、市属、区属、街道、社区、企业或物业）。")
+                    % {"v": level_text},
+                )
+            )
+        parent = None
+        if v.get(U_PARENT):
+            try:
+                parent = index.resolve(v[U_PARENT])
+            except NameNotFound as exc:
+                errors.append(RowError(number, U_PARENT, exc.message))
+            else:
+                if parent.code == code:
+                    errors.append(RowError(number, U_PARENT, _("上级单位不能是本单位。")))
+        phone = v.get(U_PHONE, "")
+        if phone and not PHONE_RE.match(phone):
+            errors.append(RowError(number, U_PHONE, _("电话号码格式不正确。")))
+        plans.append((number, code, name, v, level, parent))
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: e.row))
+    result = UnitImportResult()
+    with transaction.atomic():
+        made: dict[str, Unit] = {}
+        for number, code, name, v, level, _parent in plans:  # first every unit, then the parents
+            # a column missing from the file keeps the unit's value; a present, empty cell clears it
+            fields = {
+                attr: v.get(column, "")
+                for column, attr in (
+                    (U_SHORT, "short_name"),
+                    (U_PHONE, "contact_phone"),
+                    (U_ADDRESS, "address"),
+                )
+                if column in header
+            }
+            try:
+                if code in existing:
+                    made[code] = update_unit(
+                        actor=actor, unit=existing[code], name=name, level=level, **fields
+                    )
+                    result.updated += 1
+                else:
+                    made[code] = create_unit(actor=actor, code=code, name=name, level=level, **fields)
+                    result.created += 1
+            except ValidationError as exc:
+                raise ImportRejected([RowError(number, U_CODE, " ".join(exc.messages))])
+        for number, code, _name, _v, _level, parent in plans:
+            if parent is None:
+                continue
+            target = made.get(parent.code) or existing.get(parent.code)
+            try:
+                update_unit(actor=actor, unit=made[code], parent=target)
+            except ValidationError as exc:
+                raise ImportRejected([RowError(number, U_PARENT, " ".join(exc.messages))])
+    return result
