@@ -1,3 +1,4 @@
+import calendar
 import datetime
 from zoneinfo import ZoneInfo
 
@@ -8,6 +9,7 @@ from django.db import transaction
 
 from tests.factories import make_user
 from wenming.core import workcal
+from wenming.core.calendar_data import package_years
 from wenming.core.choices import DayKind, DayOrigin
 from wenming.core.models import CalendarDay, CalendarVersion
 from wenming.core.services import reset_calendar_day, seed_calendar, set_calendar_day
@@ -179,22 +181,36 @@ def test_seeding_is_idempotent_and_keeps_office_overrides(seeded_calendar):
     assert seeded_calendar.created == 366 + 365 + 365
     set_calendar_day(actor=office, date=datetime.date(2026, 12, 31), kind=DayKind.HOLIDAY, name="临时放假")
 
-    again = seed_calendar(years=[2024, 2025, 2026, 2027])
+    unknown = package_years().stop  # the first year the installed chinese-calendar does not know
+    again = seed_calendar(years=[2024, 2025, 2026, unknown])
 
     assert (again.created, again.updated, again.overrides_kept) == (0, 0, 1)
     assert again.unchanged == 366 + 365 + 365 - 1
-    assert again.skipped_years == [2027]
+    assert again.skipped_years == [unknown]
     row = CalendarDay.objects.get(date=datetime.date(2026, 12, 31))
     assert (row.kind, row.name, row.origin) == (DayKind.HOLIDAY, "临时放假", DayOrigin.OVERRIDE)
 
 
 def test_seed_calendar_command_reports_years_the_package_does_not_know(db, capsys):
-    call_command("seed_calendar", "--from", "2026", "--to", "2027")
+    unknown = package_years().stop
+    call_command("seed_calendar", "--from", "2026", "--to", str(unknown), "--no-provisional")
     out, err = capsys.readouterr()
     assert "365 created" in out
-    assert "2027" in err
+    assert str(unknown) in err
     assert CalendarDay.objects.filter(date__year=2026).count() == 365
-    assert CalendarDay.objects.filter(date__year=2027).count() == 0
+    assert CalendarDay.objects.filter(date__year=unknown).count() == 0
+
+
+def test_seed_calendar_command_seeds_unknown_years_provisionally(db, capsys):
+    unknown = package_years().stop
+    call_command("seed_calendar", "--from", str(unknown), "--to", str(unknown))
+    _out, err = capsys.readouterr()
+    assert "provisional" in err and str(unknown) in err
+    rows = CalendarDay.objects.filter(date__year=unknown)
+    assert rows.count() == (366 if calendar.isleap(unknown) else 365)
+    assert set(rows.values_list("origin", flat=True)) == {DayOrigin.RULES}
+    assert rows.filter(kind=DayKind.HOLIDAY).count() == 13  # 1+4+1+2+1+1+3 statutory days
+    assert not workcal.year_is_confirmed(unknown) and workcal.year_is_configured(unknown)
 
 
 def test_an_override_is_used_at_once_and_reset_restores_the_package(seeded_calendar):

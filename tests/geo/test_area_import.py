@@ -77,7 +77,7 @@ def test_import_areas_reports_bad_rows(db):
         (1, "level", "未知区域层级“省”（区、街道、社区或网格）。"),
         (1, "parent_code", "上级区域编码 999 不存在。"),
         (2, "population", "必须是非负整数。"),
-        (2, "unit_code", "未知单位编码“NOPE”。"),
+        (2, "unit_code", "未知单位“NOPE”。"),
         (2, "boundary", "边界必须是 GeoJSON 的 Polygon 或 MultiPolygon。"),
         (3, "code", "区域编码 350206 与第 2 行重复。"),
     ]

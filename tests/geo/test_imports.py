@@ -132,7 +132,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(world):
         (2, "点位名称", "不能为空。"),
         (2, "点位类型", "未知点位类型“不存在的类型”（填写类型名称或编码）。"),
         (2, "经度", "经度必须是数字。"),
-        (2, "责任单位编码", "未知单位“NOPE”（填写单位编码）。"),
+        (2, "责任单位编码", "未知单位“NOPE”。"),
         (3, "经度/纬度", "坐标（纬度 51.5，经度 -0.12）不在中国境内。"),
         (3, "点位编码", "点位编码 HL-1 与第 2 行重复。"),
         (4, "坐标系", "未知坐标系“UTM”，可用：WGS84、GCJ02、BD09、CGCS2000。"),
@@ -177,7 +177,7 @@ def test_area_code_column_overrides_only_when_it_differs(world):
         ["HL-2", "异", "背街小巷", LON0 + 0.005, LAT0 + 0.005, "350206002000"],
         ["HL-3", "错", "背街小巷", LON0 + 0.005, LAT0 + 0.005, "999"],
     ]
-    assert _errors(xlsx_bytes(header, rows)) == [(4, "所属区域编码", "未知区域编码“999”。")]
+    assert _errors(xlsx_bytes(header, rows)) == [(4, "所属区域编码", "未知区域“999”。")]
     import_points(actor=None, data=xlsx_bytes(header, rows[:2]), filename="p.xlsx")
     same, other = Point.objects.get(code="HL-1"), Point.objects.get(code="HL-2")
     assert (same.area, same.area_overridden) == (d.grid_a1, False)

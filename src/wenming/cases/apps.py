@@ -12,3 +12,10 @@ class CasesConfig(AppConfig):
         from wenming.core.taskrecovery import task_abandoned
 
         task_abandoned.connect(fail_abandoned_export, dispatch_uid="cases:abandoned-export")
+
+        from wenming.cases.services.calendar import on_calendar_confirmed
+        from wenming.core.signals import calendar_confirmed
+
+        calendar_confirmed.connect(
+            on_calendar_confirmed, dispatch_uid="cases.recompute_provisional_deadlines"
+        )

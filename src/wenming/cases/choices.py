@@ -101,6 +101,7 @@ class EventKind(models.TextChoices):
     COMMENT = "comment", _("备注")
     REMINDED = "reminded", _("催办提醒")
     ESCALATED = "escalated", _("督办升级")
+    DEADLINE_RECOMPUTED = "deadline_recomputed", _("时限按正式放假安排重算")
 
 
 class VerifyResult(models.TextChoices):

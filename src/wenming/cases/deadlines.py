@@ -4,7 +4,10 @@
 * fix deadline = clock start (dispatch, reopening or unparking) + the category's deadline (working hours or
   working days); a category without one uses `CASE_DEFAULT_FIX_DAYS` working days (default 5);
 * an approved extension replaces the fix deadline with the approved date;
-* handling time = working seconds from the clock start to the fix report (平均处置时长).
+* handling time = working seconds from the clock start to the fix report (平均处置时长);
+* a fix deadline whose span touches a provisional year (holidays from the statutory rules, 调休 unknown) is
+  marked `deadline_provisional`; when that year is confirmed (notice imported, or the package knows it) the
+  rule-computed deadlines are recomputed from the cycle start (`services.calendar`), approved extensions kept.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import datetime
 
 from django.conf import settings
 
-from wenming.core.workcal import add_working_time, working_seconds_between
+from wenming.core.workcal import add_working_time, span_is_provisional, working_seconds_between
 
 
 def dispatch_hours() -> float:
@@ -35,6 +38,11 @@ def category_deadline(category) -> tuple[float, str]:
 def fix_deadline(category, start: datetime.datetime) -> datetime.datetime:
     amount, unit = category_deadline(category)
     return add_working_time(start, amount, unit)
+
+
+def is_provisional(start: datetime.datetime, deadline: datetime.datetime | None) -> bool:
+    """The deadline crosses a year whose holidays are provisional (statutory rules only) or unknown."""
+    return deadline is not None and span_is_provisional(start, deadline)
 
 
 def transfer_deadline(requested_at: datetime.datetime) -> datetime.datetime:

@@ -154,6 +154,11 @@ class Case(PublicIdModel, AuthoredModel):
     returned_from = models.CharField(_("退回前状态"), max_length=16, choices=CaseState.choices, blank=True)
     dispatch_deadline = models.DateTimeField(_("派遣时限"), null=True, blank=True)
     fix_deadline = models.DateTimeField(_("处置时限"), null=True, blank=True)
+    deadline_provisional = models.BooleanField(
+        _("时限暂定"),
+        default=False,
+        help_text=_("处置时限跨越尚未公布放假安排的年份（按法定假日推算），公布后自动重算"),
+    )
     transfer_deadline = models.DateTimeField(_("退回审核时限"), null=True, blank=True)
     clock_started_at = models.DateTimeField(_("计时起点"), null=True, blank=True)
     clock_cycle = models.PositiveIntegerField(_("计时轮次"), default=0)

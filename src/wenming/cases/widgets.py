@@ -12,13 +12,36 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wenming.accounts.choices import Role
-from wenming.cases.choices import CaseState
+from wenming.cases.choices import UNIT_CLOCK_STATES, CaseState
 from wenming.cases.models import Case
 from wenming.core.widgets import register
 
 HANDLER_ROLES = frozenset({Role.UNIT_HANDLER, Role.STREET, Role.COMMUNITY, Role.GRID})
 MY_CASES_LIMIT = 8
 DUE_SOON_HOURS = 24
+
+
+@register(1)
+def calendar_expiry(user) -> dict | None:
+    """Office: from 60 days before the confirmed working-day calendar ends, a warning with the open cases whose
+    deadline is provisional (跨越暂定年份)."""
+    from wenming.core.workcal import expiry_warning
+
+    if not user.scope().sees_all("change"):
+        return None
+    warning = expiry_warning()
+    if warning is None:
+        return None
+    provisional = Case.objects.restrict(user, "change").filter(
+        deadline_provisional=True, state__in=UNIT_CLOCK_STATES
+    )
+    return {
+        "template": "cases/widgets/calendar_expiry.html",
+        "warning": warning,
+        "provisional_cases": provisional.count(),
+        "calendar_url": reverse("core:calendar") + f"?year={warning['year']}",
+        "import_url": reverse("core:calendar_import") + f"?year={warning['year']}",
+    }
 
 
 @register(10)

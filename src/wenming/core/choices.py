@@ -39,6 +39,11 @@ class DayOrigin(models.TextChoices):
 
     PACKAGE = "package", _("国务院安排")  # seeded by `wenming seed_calendar`
     OVERRIDE = "override", _("文明办调整")  # set by the office on /calendar/ or in the admin
+    RULES = "rules", _("按法定假日推算（暂定）")  # a year not yet published: statutory days only, provisional
+    NOTICE = (
+        "notice",
+        _("国务院通知导入"),
+    )  # pasted notice or XLSX, previewed and applied on /calendar/import/
 
 
 class DeliveryChannel(models.TextChoices):

@@ -15,9 +15,11 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from wenming.core.calendar_data import package_days
 from wenming.core.choices import DayKind, DayOrigin, DeliveryStatus
+from wenming.core.holidays import provisional_days
 from wenming.core.models import CalendarDay, Delivery, Notification
 from wenming.core.querysets import _can_change_district
-from wenming.core.workcal import calendar_changed
+from wenming.core.signals import calendar_confirmed
+from wenming.core.workcal import calendar_changed, get_calendar
 
 # --- working-day calendar -------------------------------------------------------------------------------
 
@@ -32,38 +34,91 @@ class SeedReport:
     overrides_kept: int = 0
     seeded_years: list[int] = field(default_factory=list)
     skipped_years: list[int] = field(default_factory=list)  # unknown to the installed package
+    provisional_years: list[int] = field(default_factory=list)  # seeded from the statutory rules (暂定)
+    confirmed_years: list[int] = field(default_factory=list)  # were provisional, now from the package
+    recomputed: list = field(
+        default_factory=list
+    )  # deadline changes listed by `calendar_confirmed` receivers
 
 
-def seed_calendar(*, actor=None, years: Iterable[int]) -> SeedReport:
-    """Load the package's arrangements for `years`; idempotent, never touches office overrides."""
+def seed_calendar(*, actor=None, years: Iterable[int], provisional: bool = False) -> SeedReport:
+    """Load the package's arrangements for `years`; idempotent, never touches office overrides or imported
+    notices. With `provisional`, a year the package does not know gets the statutory holidays only
+    (origin "rules", marked 暂定) unless its notice has been imported; a provisional year that the package
+    now knows is confirmed from it, and the provisional deadlines are recomputed."""
     report = SeedReport()
     with transaction.atomic():
+        before = get_calendar()
         for year in sorted(set(years)):
             data = package_days(year)
+            origin = DayOrigin.PACKAGE
             if not data:
                 report.skipped_years.append(year)
-                continue
-            _seed_year(year, data, actor, report)
+                if (
+                    not provisional
+                    or CalendarDay.objects.in_year(year).filter(origin=DayOrigin.NOTICE).exists()
+                ):
+                    continue
+                data, origin = provisional_days(year), DayOrigin.RULES
+                report.provisional_years.append(year)
+            _seed_year(year, data, actor, report, origin=origin)
             report.seeded_years.append(year)
+            if origin == DayOrigin.PACKAGE and year in before.provisional_years:
+                report.confirmed_years.append(year)
         if report.created or report.updated:
             calendar_changed()
+        if report.confirmed_years:
+            report.recomputed = _confirmed(actor, before, report.confirmed_years)
     return report
 
 
-def _seed_year(year: int, data: dict, actor, report: SeedReport) -> None:
+def seed_provisional_year(*, actor, year: int) -> SeedReport:
+    """The office's "按法定假日推算": the statutory holidays of a year that is not confirmed yet (rows from the
+    package, a notice or an override are kept). Refused for a confirmed year."""
+    _check_can_edit_calendar(actor)
+    if get_calendar().is_confirmed(year):
+        raise ValidationError(_("%(year)s 年的放假安排已确认，无需推算。") % {"year": year})
+    report = SeedReport()
+    with transaction.atomic():
+        _seed_year(year, provisional_days(year), actor, report, origin=DayOrigin.RULES)
+        report.seeded_years.append(year)
+        report.provisional_years.append(year)
+        calendar_changed()
+    return report
+
+
+def _confirmed(actor, before, years) -> list:
+    """Tell the higher apps (cases) that `years` are confirmed; returns the changes they list."""
+    changes = []
+    for _receiver, result in calendar_confirmed.send(
+        sender=CalendarDay, actor=actor, before=before, years=years
+    ):
+        changes.extend(result or [])
+    return changes
+
+
+_KEEP = {
+    DayOrigin.PACKAGE: {DayOrigin.OVERRIDE, DayOrigin.NOTICE},
+    DayOrigin.RULES: {DayOrigin.OVERRIDE, DayOrigin.NOTICE, DayOrigin.PACKAGE},
+    DayOrigin.NOTICE: {DayOrigin.OVERRIDE},
+}
+
+
+def _seed_year(year: int, data: dict, actor, report: SeedReport, *, origin=DayOrigin.PACKAGE) -> None:
     existing = {row.date: row for row in CalendarDay.objects.in_year(year)}
     now = timezone.now()
     to_create, to_update = [], []
     for day, (kind, name) in data.items():
         row = existing.get(day)
         if row is None:
-            to_create.append(
-                CalendarDay(date=day, kind=kind, name=name, origin=DayOrigin.PACKAGE, updated_at=now)
-            )
-        elif row.origin == DayOrigin.OVERRIDE:
-            report.overrides_kept += 1
-        elif (row.kind, row.name) != (kind, name):
-            row.kind, row.name, row.updated_at = kind, name, now
+            to_create.append(CalendarDay(date=day, kind=kind, name=name, origin=origin, updated_at=now))
+        elif row.origin in _KEEP[origin]:
+            if row.origin == DayOrigin.OVERRIDE:
+                report.overrides_kept += 1
+            else:
+                report.unchanged += 1
+        elif (row.kind, row.name, row.origin) != (kind, name, origin):
+            row.kind, row.name, row.origin, row.updated_at = kind, name, origin, now
             to_update.append(row)
         else:
             report.unchanged += 1
@@ -71,7 +126,11 @@ def _seed_year(year: int, data: dict, actor, report: SeedReport) -> None:
         bulk_create_with_history(to_create, CalendarDay, batch_size=500, default_user=actor)
     if to_update:
         bulk_update_with_history(
-            to_update, CalendarDay, ["kind", "name", "updated_at"], batch_size=500, default_user=actor
+            to_update,
+            CalendarDay,
+            ["kind", "name", "origin", "updated_at"],
+            batch_size=500,
+            default_user=actor,
         )
     report.created += len(to_create)
     report.updated += len(to_update)
@@ -117,14 +176,92 @@ def reset_calendar_day(*, actor, date: datetime.date) -> CalendarDay | None:
         row = CalendarDay.objects.select_for_update().filter(date=date).first()
         if row is None:
             return None
+        origin = DayOrigin.PACKAGE
         kind, name = package_days(date.year).get(date, (None, ""))
+        if kind is None and CalendarDay.objects.in_year(date.year).filter(origin=DayOrigin.RULES).exists():
+            kind, name = provisional_days(date.year)[date]
+            origin = DayOrigin.RULES
         row._history_user = actor
         if kind is None:
             row.delete()  # post_delete → calendar_changed()
             return None
-        row.kind, row.name, row.origin = kind, name, DayOrigin.PACKAGE
+        row.kind, row.name, row.origin = kind, name, origin
         row.save()
     return row
+
+
+@dataclass
+class DayChange:
+    date: datetime.date
+    old_kind: str | None
+    old_name: str
+    old_origin: str | None
+    kind: str
+    name: str
+
+    @property
+    def kind_label(self) -> str:
+        return DayKind(self.kind).label
+
+    @property
+    def old_kind_label(self) -> str:
+        return DayKind(self.old_kind).label if self.old_kind else ""
+
+
+@dataclass
+class ImportPreview:
+    """What importing a year's arrangement would change; `kept` are office overrides left as they are."""
+
+    year: int
+    changes: list[DayChange]
+    kept: list[DayChange]
+    holidays: int
+    makeups: int
+
+
+def preview_calendar_import(*, year: int, days: dict) -> ImportPreview:
+    """Compare an arrangement ({date: (kind, name)} for the whole year) with the stored rows; writes nothing."""
+    existing = {row.date: row for row in CalendarDay.objects.in_year(year)}
+    changes, kept = [], []
+    for day, (kind, name) in sorted(days.items()):
+        row = existing.get(day)
+        old = (row.kind, row.name) if row else (None, "")
+        if row is not None and row.origin == DayOrigin.NOTICE and old == (kind, name):
+            continue
+        if row is None and kind in (DayKind.WORKDAY, DayKind.WEEKEND):
+            continue  # the Monday–Friday fallback already says so
+        change = DayChange(day, old[0], old[1], row.origin if row else None, kind, name)
+        if row is not None and row.origin == DayOrigin.OVERRIDE:
+            if old != (kind, name):
+                kept.append(change)
+        elif old != (kind, name) or row is None or row.origin != DayOrigin.NOTICE:
+            if old != (kind, name):
+                changes.append(change)
+    values = [k for k, _n in days.values()]
+    return ImportPreview(
+        year, changes, kept, values.count(DayKind.HOLIDAY.value), values.count(DayKind.MAKEUP.value)
+    )
+
+
+def import_calendar_year(*, actor, year: int, days: dict) -> SeedReport:
+    """Apply the State Council's arrangement of `year` (parsed from the notice or an XLSX): every date of the
+    year becomes origin "notice" (office overrides are kept), the year stops being provisional, and the
+    provisional deadlines are recomputed and listed (`report.recomputed`)."""
+    _check_can_edit_calendar(actor)
+    if not days or any(d.year != year for d in days):
+        raise ValidationError(_("导入的日期必须都在 %(year)s 年。") % {"year": year})
+    for day, (kind, name) in days.items():
+        validate_calendar_day(day, kind, name)
+    report = SeedReport()
+    with transaction.atomic():
+        before = get_calendar()
+        _seed_year(year, days, actor, report, origin=DayOrigin.NOTICE)
+        report.seeded_years.append(year)
+        calendar_changed()
+        if not before.is_confirmed(year):
+            report.confirmed_years.append(year)
+            report.recomputed = _confirmed(actor, before, [year])
+    return report
 
 
 # --- inbox ----------------------------------------------------------------------------------------------

@@ -20,10 +20,10 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
 from wenming import __version__
-from wenming.core import services
+from wenming.core import services, workcal
 from wenming.core.calendar_data import package_years
 from wenming.core.choices import DAY_KIND_BADGE, DayKind, DayOrigin
-from wenming.core.forms import CalendarDayForm
+from wenming.core.forms import CalendarDayForm, CalendarImportForm
 from wenming.core.models import CalendarDay, Notification
 from wenming.core.querysets import _can_change_district
 
@@ -99,6 +99,7 @@ def _month_grids(year: int, rows: dict[datetime.date, CalendarDay]) -> list[dict
                         "kind": kind,
                         "name": row.name if row else "",
                         "override": bool(row and row.origin == DayOrigin.OVERRIDE),
+                        "provisional": bool(row and row.origin == DayOrigin.RULES),
                         "today": day == today,
                     }
                 )
@@ -132,6 +133,9 @@ class CalendarView(LoginRequiredMixin, TemplateView):
                 r for r in rows.values() if r.kind in (DayKind.HOLIDAY, DayKind.MAKEUP) or r.is_override
             ],
             configured=bool(rows),
+            confirmed=workcal.year_is_confirmed(year),
+            provisional=any(r.origin == DayOrigin.RULES for r in rows.values()),
+            expiry=workcal.expiry_warning(),
             package_knows_year=year in known,
             package_range=(known.start, known.stop - 1),
             working_days=counts[DayKind.WORKDAY] + counts[DayKind.MAKEUP],
@@ -184,6 +188,90 @@ class CalendarDayResetView(LoginRequiredMixin, View):
         services.reset_calendar_day(actor=request.user, date=date)
         messages.success(request, _("已恢复 %(date)s 的国家安排。") % {"date": date.isoformat()})
         return redirect(f"{reverse('core:calendar')}?year={date.year}")
+
+
+def _parse_payload(raw: str, year: int) -> dict:
+    """The previewed arrangement carried to the apply step: [[date, kind, name], …] → {date: (kind, name)}."""
+    try:
+        items = json.loads(raw)
+        days = {datetime.date.fromisoformat(d): (str(k), str(n)) for d, k, n in items}
+    except (ValueError, TypeError):
+        raise ValidationError(_("预览数据无效，请重新粘贴或上传。"))
+    if not days or any(d.year != year for d in days):
+        raise ValidationError(_("预览数据无效，请重新粘贴或上传。"))
+    return days
+
+
+class CalendarImportView(LoginRequiredMixin, View):
+    """The office imports a year's arrangement (the notice's text or an XLSX): preview first, then apply."""
+
+    template_name = "core/calendar_import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not _can_change_district(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def _render(self, request, status=200, **context):
+        return TemplateResponse(request, self.template_name, context, status=status)
+
+    def get(self, request):
+        year = _year_param(request)
+        if "year" not in request.GET:
+            year = next(y for y in range(timezone.localdate().year, 2101) if not workcal.year_is_confirmed(y))
+        return self._render(request, form=CalendarImportForm(initial={"year": year}))
+
+    def post(self, request):
+        if request.POST.get("step") == "apply":
+            return self._apply(request)
+        form = CalendarImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._render(request, status=400, form=form)
+        year, days = form.cleaned_data["year"], form.cleaned_data["days"]
+        preview = services.preview_calendar_import(year=year, days=days)
+        payload = json.dumps(
+            [[d.isoformat(), k, n] for d, (k, n) in sorted(days.items())], ensure_ascii=False
+        )
+        return self._render(request, form=form, preview=preview, payload=payload, year=year)
+
+    def _apply(self, request):
+        try:
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            return self._render(request, status=400, form=CalendarImportForm(), error=_("请填写年份。"))
+        try:
+            days = _parse_payload(request.POST.get("payload", ""), year)
+            report = services.import_calendar_year(actor=request.user, year=year, days=days)
+        except ValidationError as exc:
+            return self._render(
+                request,
+                status=400,
+                form=CalendarImportForm(initial={"year": year}),
+                error=" ".join(exc.messages),
+            )
+        messages.success(request, _("已导入 %(year)s 年放假安排。") % {"year": year})
+        return self._render(request, form=None, report=report, year=year)
+
+
+class CalendarProvisionalView(LoginRequiredMixin, View):
+    """POST: the office seeds a not-yet-published year from the statutory holidays (按法定假日推算，暂定)."""
+
+    def post(self, request):
+        if not _can_change_district(request.user):
+            raise PermissionDenied
+        try:
+            year = int(request.POST.get("year", ""))
+            if not 2000 <= year <= 2100:
+                raise ValueError
+        except ValueError:
+            raise Http404
+        try:
+            services.seed_provisional_year(actor=request.user, year=year)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已按法定假日推算 %(year)s 年（暂定）。") % {"year": year})
+        return redirect(f"{reverse('core:calendar')}?year={year}")
 
 
 # --- inbox ------------------------------------------------------------------------------------------------

@@ -6,7 +6,10 @@ Definitions (aware datetimes in, aware Asia/Shanghai datetimes out):
   follows the Monday–Friday rule. A whole **year without rows** therefore falls back to Monday–Friday;
   `year_is_configured(year)` is False for it, the calendar page shows a warning and the first use of such
   a year in a process logs a warning. Seed years with `wenming seed_calendar` (the chinese-calendar package
-  knows the State Council's arrangements up to its last release) and add later years by hand.
+  knows the State Council's arrangements up to its last release); later years are seeded **provisionally**
+  from the statutory rules (`core.holidays`, origin "rules") until the notice is imported on
+  /calendar/import/. A deadline whose span touches a provisional or unconfigured year is provisional
+  (`span_is_provisional`) and is recomputed when the year is confirmed (signal `calendar_confirmed`).
 * **Working time** is the windows of `settings.WORK_HOURS` (default 08:30–12:00 and 14:30–18:00) on working
   days; windows are half-open for "where does work resume" (`next_working_moment(12:00)` is 14:30) and a
   deadline may fall exactly on a window's end (08:30 + 3.5 working hours = 12:00).
@@ -114,18 +117,48 @@ class WorkCalendar:
         windows: tuple[Window, ...],
         tz: datetime.tzinfo | None = None,
         token: str = "",
+        provisional_years: frozenset[int] = frozenset(),
+        confirmed_years: frozenset[int] | None = None,
     ):
         self.days = dict(days)
+        self.provisional_years = frozenset(provisional_years)
         self.windows = windows
         self.tz = tz or ZoneInfo(settings.TIME_ZONE)
         self.token = token
         self.configured_years = frozenset(d.year for d in self.days)
+        # confirmed: the year has rows from the package or a notice and none from the statutory rules alone
+        confirmed = self.configured_years if confirmed_years is None else frozenset(confirmed_years)
+        self.confirmed_years = confirmed - self.provisional_years
         self.day_seconds = sum(_seconds(end) - _seconds(start) for start, end in windows)
         self._warned_years: set[int] = set()
 
     # -- days --
     def is_configured(self, year: int) -> bool:
         return year in self.configured_years
+
+    def is_confirmed(self, year: int) -> bool:
+        """The year's rows come from the package, a notice or the office, not from the statutory rules alone."""
+        return year in self.confirmed_years
+
+    def confirmed_until(self, today: datetime.date | None = None) -> datetime.date | None:
+        """The last day of the last year of the unbroken run of confirmed years that contains today's year
+        (or the latest confirmed year before it); None when no year is confirmed."""
+        confirmed = sorted(self.confirmed_years)
+        if not confirmed:
+            return None
+        year = (today or timezone.localdate()).year
+        last = max((y for y in confirmed if y <= year), default=confirmed[0])
+        while last + 1 in confirmed:
+            last += 1
+        return datetime.date(last, 12, 31)
+
+    def span_is_provisional(self, start: datetime.datetime, end: datetime.datetime) -> bool:
+        """True when a date from `start` to `end` lies in a provisional or an unconfigured year, so a deadline
+        computed over it may move once the State Council's arrangement is entered."""
+        first, last = self.local(start).date(), self.local(end).date()
+        if last < first:
+            first, last = last, first
+        return any(not self.is_confirmed(y) for y in range(first.year, last.year + 1))
 
     def is_working_day(self, day: datetime.date) -> bool:
         if isinstance(day, datetime.datetime):
@@ -284,9 +317,23 @@ def _load(generation: int) -> WorkCalendar:
     from wenming.core.models import CalendarDay
 
     _pending_block_closed()  # what is loaded now reflects every block closed so far
+    from wenming.core.choices import DayOrigin
+
     token = _read_token()
-    days = dict(CalendarDay.objects.values_list("date", "kind"))
-    calendar = WorkCalendar(days, parse_work_hours(settings.WORK_HOURS), token=token)
+    days, provisional, confirmed = {}, set(), set()
+    for date, kind, origin in CalendarDay.objects.values_list("date", "kind", "origin"):
+        days[date] = kind
+        if origin == DayOrigin.RULES:
+            provisional.add(date.year)
+        elif origin in (DayOrigin.PACKAGE, DayOrigin.NOTICE):
+            confirmed.add(date.year)
+    calendar = WorkCalendar(
+        days,
+        parse_work_hours(settings.WORK_HOURS),
+        token=token,
+        provisional_years=frozenset(provisional),
+        confirmed_years=frozenset(confirmed),
+    )
     _state.calendar = calendar
     _state.generation = generation
     _state.checked_at = _time.monotonic()
@@ -376,6 +423,39 @@ def next_working_moment(dt: datetime.datetime) -> datetime.datetime:
 
 def is_working_moment(dt: datetime.datetime) -> bool:
     return get_calendar().is_working_moment(dt)
+
+
+def span_is_provisional(start: datetime.datetime, end: datetime.datetime) -> bool:
+    """A deadline from `start` to `end` crosses a provisional or unconfigured year (see WorkCalendar)."""
+    return get_calendar().span_is_provisional(start, end)
+
+
+EXPIRY_WARNING_DAYS = 60
+
+
+def expiry_warning(today: datetime.date | None = None) -> dict | None:
+    """From `EXPIRY_WARNING_DAYS` (60) days before the confirmed calendar ends: {"until": its last day,
+    "days_left": days from today to it (0 on the day itself, negative once past), "year": the first year not
+    confirmed, "provisional": whether that year has provisional holidays}; None otherwise."""
+    calendar = get_calendar()
+    today = today or timezone.localdate()
+    until = calendar.confirmed_until(today)
+    if until is None:
+        until = datetime.date(today.year - 1, 12, 31)
+    days_left = (until - today).days
+    if days_left > EXPIRY_WARNING_DAYS:
+        return None
+    year = until.year + 1
+    return {
+        "until": until,
+        "days_left": days_left,
+        "year": year,
+        "provisional": year in calendar.provisional_years,
+    }
+
+
+def year_is_confirmed(year: int) -> bool:
+    return get_calendar().is_confirmed(year)
 
 
 def year_is_configured(year: int) -> bool:

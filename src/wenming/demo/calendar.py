@@ -7,6 +7,7 @@ from wenming.demo.context import DemoContext
 
 
 def load_calendar(ctx: DemoContext) -> None:
-    """Seed last year, this year and next (years the package does not know fall back to Mon–Fri)."""
+    """Seed last year, this year and next; a year the package does not know gets its statutory holidays
+    provisionally (暂定) until the office imports the State Council's notice."""
     year = timezone.localdate().year
-    seed_calendar(actor=None, years=range(year - 1, year + 2))
+    seed_calendar(actor=None, years=range(year - 1, year + 2), provisional=True)

@@ -9,12 +9,14 @@ steps whose objects they use (`ctx.units`, `ctx.areas`, `ctx.points`, `ctx.peopl
 from wenming.demo.accounts import load_accounts
 from wenming.demo.bulletins import load_bulletins
 from wenming.demo.calendar import load_calendar
+from wenming.demo.campaigns import load_campaigns
 from wenming.demo.cases import load_cases
 from wenming.demo.geography import load_areas
 from wenming.demo.inspections import load_inspections
 from wenming.demo.organisation import load_duties, load_groups, load_units
 from wenming.demo.participation import load_participation
 from wenming.demo.points import load_points
+from wenming.demo.rechecks import load_rechecks
 from wenming.demo.standard import load_standard
 from wenming.demo.surveys import load_surveys
 
@@ -33,6 +35,8 @@ STEPS = [
     *FOUNDATION_STEPS,
     load_inspections,  # closed and open rounds; every non-compliance opens a case through the cases service
     load_cases,  # three months of cases from the other sources, in every state of the workflow
+    load_rechecks,  # 回头看: daily draws of closed cases replayed, results recorded, failures reopened as rebounds
+    load_campaigns,  # a running 迎检冲刺 and a finished 专项整治行动, progress computed from cases and inspections
     load_participation,  # citizen reports in every triage state, one Open311 client
     load_surveys,  # survey waves with estimates, a training session, the example library
     load_bulletins,  # published weekly and monthly bulletins (Word, Excel, PDF), a draft, an appraisal

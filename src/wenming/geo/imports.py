@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from wenming.core.choices import CoordSystem
+from wenming.core.names import NameIndex, NameNotFound
 from wenming.geo.choices import AreaLevel, PointStatus, Post
 from wenming.geo.models import Area, Duty, Point
 from wenming.geo.positions import normalise_position, parse_coord_system, parse_number
@@ -46,6 +47,11 @@ C_UNIT, C_GUARANTOR, C_PERSON, C_PHONE = "责任单位编码", "包保单位编�
 C_STATUS, C_NOTE = "状态", "备注"
 REQUIRED_COLUMNS = (C_CODE, C_NAME, C_TYPE, C_LON, C_LAT)
 OPTIONAL_COLUMNS = (C_ADDRESS, C_SYSTEM, C_AREA, C_UNIT, C_GUARANTOR, C_PERSON, C_PHONE, C_STATUS, C_NOTE)
+# What an office's own sheet calls the columns (names or codes are accepted in each, see core/names.py).
+COLUMN_ALIASES = {
+    "责任单位": C_UNIT, "包保单位": C_GUARANTOR, "所属区域": C_AREA, "所属社区": C_AREA, "所属网格": C_AREA,
+    "所属街道": C_AREA, "责任人": C_PERSON, "联系电话": C_PHONE, "类型": C_TYPE,
+}  # fmt: skip
 # Informational columns written by the export; read back, they are ignored.
 IGNORED_COLUMNS = ("序号", "所属区域名称", "责任单位名称", "包保单位名称")
 # The column order of the template and of the export.
@@ -98,6 +104,33 @@ def _in_bulk(model, field_name: str, values) -> dict:
     return found
 
 
+def unit_index() -> NameIndex:
+    """Every unit by code, name, short name or abbreviation (区市政园林局, 湖里社区居委会 …)."""
+    return NameIndex(
+        Unit.objects.all(), code=lambda u: u.code, names=lambda u: (u.name, u.short_name),
+        label=lambda u: f"{u.name}（{u.code}）", noun=_("单位"),
+    )  # fmt: skip
+
+
+def area_index() -> NameIndex:
+    """Every area by code or name (湖里社区, 殿前街道 …); labels show the parent to tell namesakes apart."""
+    areas = list(Area.objects.select_related("parent"))
+    return NameIndex(
+        areas, code=lambda a: a.code, names=lambda a: (a.name,),
+        label=lambda a: f"{a.parent.name + '·' if a.parent_id else ''}{a.name}（{a.code}）", noun=_("区域"),
+    )  # fmt: skip
+
+
+def _resolve_all(index: NameIndex, refs: set[str]) -> tuple[dict, dict]:
+    found, failed = {}, {}
+    for ref in refs:
+        try:
+            found[ref] = index.resolve(ref)
+        except NameNotFound as exc:
+            failed[ref] = exc.message
+    return found, failed
+
+
 class _Lookups:
     """Everything the rows refer to, fetched in a few queries."""
 
@@ -108,12 +141,9 @@ class _Lookups:
         types = list(PointType.objects.all())
         self.types = {t.code: t for t in types} | {t.name: t for t in types}
         unit_refs = column(C_UNIT) | column(C_GUARANTOR)
-        units = _in_bulk(Unit, "code", unit_refs)
-        by_name = {}
-        for chunk in _chunks(sorted(unit_refs - set(units))):
-            by_name.update({u.name: u for u in Unit.objects.filter(name__in=chunk)})
-        self.units = by_name | units
-        self.areas = _in_bulk(Area, "code", column(C_AREA))
+        self.units, self.unit_errors = _resolve_all(unit_index(), unit_refs) if unit_refs else ({}, {})
+        area_refs = column(C_AREA)
+        self.areas, self.area_errors = _resolve_all(area_index(), area_refs) if area_refs else ({}, {})
         self.points = _in_bulk(Point, "code", [r.code for r in rows if r.code])
         self.people: dict[tuple[int, str], list[Person]] = defaultdict(list)
         unit_ids = [u.pk for u in self.units.values()]
@@ -186,13 +216,13 @@ def _check_row(row: _Row, lookups: _Lookups, present: set[str], update_existing:
             ref = v.get(column, "")
             f[attr] = lookups.units.get(ref) if ref else None
             if ref and f[attr] is None:
-                errors.append(RowError(n, column, _("未知单位“%(v)s”（填写单位编码）。") % {"v": ref}))
+                errors.append(RowError(n, column, lookups.unit_errors[ref]))
     if C_AREA in present:
         ref = v.get(C_AREA, "")
         row.area_given = bool(ref)
         row.area = lookups.areas.get(ref) if ref else None
         if ref and row.area is None:
-            errors.append(RowError(n, C_AREA, _("未知区域编码“%(v)s”。") % {"v": ref}))
+            errors.append(RowError(n, C_AREA, lookups.area_errors[ref]))
     if C_STATUS in present:
         ref = v.get(C_STATUS, "")
         f["status"] = _statuses().get(ref, None) if ref else PointStatus.ACTIVE
@@ -281,6 +311,7 @@ def plan_point_import(
     table_header: list[str], table_rows, *, update_existing: bool
 ) -> tuple[list[_Row], dict]:
     """Check a whole table; raise ImportRejected with every problem, or return the rows to write."""
+    table_header = [COLUMN_ALIASES.get(h, h) for h in table_header]
     errors = _check_header(table_header)
     if errors:
         raise ImportRejected(errors)
@@ -310,10 +341,14 @@ def plan_point_import(
 def _apply_areas(rows: list[_Row], present: set[str]) -> None:
     index = current_area_index()
     located = index.locate_many([r.lat for r in rows], [r.lon for r in rows]).tolist()
+    paths = dict(Area.objects.filter(pk__in=set(located) - {NO_AREA}).values_list("pk", "path"))
     for row, area_id in zip(rows, located, strict=True):
         auto = None if area_id == NO_AREA else area_id
         f = row.fields
-        if row.area_given:
+        if row.area_given and auto is not None and f"/{row.area.pk}/" in paths.get(auto, ""):
+            # a community or street named by the office that contains the located grid: the grid, no override
+            f["area_id"], f["area_overridden"] = auto, False
+        elif row.area_given:
             f["area_id"], f["area_overridden"] = row.area.pk, row.area.pk != auto
         elif C_AREA in present or row.existing is None or not row.existing.area_overridden:
             f["area_id"], f["area_overridden"] = auto, False
@@ -427,8 +462,10 @@ def _area_row_errors(number: int, row: dict, codes_in_file: dict, existing: dict
         if value not in (None, "") and (not str(value).isdigit()):
             errors.append(RowError(number, key, _("必须是非负整数。")))
     unit_code = str(row.get("unit_code") or "").strip()
-    if unit_code and unit_code not in units:
-        errors.append(RowError(number, "unit_code", _("未知单位编码“%(v)s”。") % {"v": unit_code}))
+    if unit_code and not isinstance(units.get(unit_code), Unit):
+        errors.append(
+            RowError(number, "unit_code", units.get(unit_code) or _("未知单位“%(v)s”。") % {"v": unit_code})
+        )
     if row.get("boundary"):
         try:
             validate_boundary(row["boundary"])
@@ -468,7 +505,13 @@ def import_areas(*, actor, rows: list[dict], update_existing: bool = True) -> li
     referenced = set(codes_in_file) | {str(r.get("parent_code") or "").strip() for r in rows}
     existing = {a.code: a for a in Area.objects.filter(code__in=referenced - {""}).select_related("parent")}
     unit_codes = {str(r.get("unit_code") or "").strip() for r in rows} - {""}
-    units = {u.code: u for u in Unit.objects.filter(code__in=unit_codes)}
+    found, failed = _resolve_all(unit_index(), unit_codes) if unit_codes else ({}, {})
+    # ref → Unit, or ref → the error message (unknown/ambiguous, with suggestions); resolved codes too
+    units = failed | found | {u.code: u for u in found.values()}
+    for row in rows:  # the writer reads the resolved unit's code
+        ref = str(row.get("unit_code") or "").strip()
+        if isinstance(found.get(ref), Unit):
+            row["unit_code"] = found[ref].code
     errors = []
     for number, row in enumerate(rows, start=1):
         errors += _area_row_errors(number, row, codes_in_file, existing, units)

@@ -2,7 +2,17 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from wenming.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
-from wenming.inspections.models import Inspection, Observation, ObservationPhoto, Round, RoundInspector, Task
+from wenming.inspections.models import (
+    Campaign,
+    Inspection,
+    Observation,
+    ObservationPhoto,
+    Recheck,
+    RecheckPolicy,
+    Round,
+    RoundInspector,
+    Task,
+)
 
 
 class RoundInspectorInline(ReadOnlyInline):
@@ -47,3 +57,31 @@ class InspectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class ObservationPhotoAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["observation", "stage", "width", "height", "created_at"]
     raw_id_fields = ["observation", "uploaded_by"]
+
+
+@admin.register(RecheckPolicy)
+class RecheckPolicyAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "__str__",
+        "enabled",
+        "share_percent",
+        "delay_days",
+        "priority",
+        "due_days",
+        "considered_until",
+    )
+
+
+@admin.register(Recheck)
+class RecheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("case", "case_closed_at", "drawn_at", "due_at", "state", "checked_by")
+    list_filter = ("state",)
+    raw_id_fields = ("case", "checked_by")
+    readonly_fields = ("case", "case_closed_at", "drawn_at", "state", "checked_at", "checked_by")
+
+
+@admin.register(Campaign)
+class CampaignAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "start_date", "end_date", "goal_close_rate", "goal_compliance_rate")
+    filter_horizontal = ("categories",)
+    raw_id_fields = ("points", "created_by")

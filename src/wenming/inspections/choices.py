@@ -75,3 +75,35 @@ class PhotoStage(models.TextChoices):
 
     BEFORE = "before", _("问题照片")
     AFTER = "after", _("当场整改后")
+
+
+class RecheckPriority(models.TextChoices):
+    """Which closed cases a 回头看 draw takes first when it cannot take them all."""
+
+    RISK = "risk", _("风险优先（严重问题、曾反弹、重复发生）")
+    OLDEST = "oldest", _("结案早者优先")
+    RANDOM = "random", _("随机")
+
+
+class RecheckState(models.TextChoices):
+    """A 回头看 re-check task. Badge colour beside each value."""
+
+    PENDING = "pending", _("待复查")  # orange
+    PASSED = "passed", _("复查通过")  # green
+    FAILED = "failed", _("复查反弹")  # red — the case was reopened as a rebound
+    CANCELLED = "cancelled", _("已取消")  # grey — the case was reopened another way before the re-check
+
+
+RECHECK_STATE_BADGE = {
+    RecheckState.PENDING: "orange",
+    RecheckState.PASSED: "green",
+    RecheckState.FAILED: "red",
+    RecheckState.CANCELLED: "grey",
+}
+
+
+class CampaignKind(models.TextChoices):
+    """A time-boxed campaign (限时行动)."""
+
+    RECTIFICATION = "rectification", _("专项整治行动")
+    SPRINT = "sprint", _("迎检冲刺")

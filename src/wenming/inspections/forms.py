@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wenming.inspections.choices import RoundKind, SamplingMode
+from wenming.geo.models import Point
+from wenming.inspections.choices import CampaignKind, RoundKind, SamplingMode
+from wenming.standards.models import ProblemCategory
 
 
 def inspector_users():
@@ -102,3 +104,27 @@ class RoundForm(forms.Form):
         for code, count in (plan.get("per_type") or {}).items():
             initial[f"type_{code}"] = count
         return initial
+
+
+class CampaignForm(forms.Form):
+    """A time-boxed campaign; saved by `services.campaigns.save_campaign`."""
+
+    name = forms.CharField(label=_("名称"), max_length=120)
+    kind = forms.ChoiceField(label=_("类型"), choices=CampaignKind.choices)
+    start_date = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    categories = forms.ModelMultipleChoiceField(
+        label=_("目标问题类别"), required=False, queryset=ProblemCategory.objects.order_by("code"),
+        help_text=_("选一级类别即包含其下全部二级类别；不选表示全部类别"),
+    )  # fmt: skip
+    points = forms.ModelMultipleChoiceField(
+        label=_("目标点位"), required=False, queryset=Point.objects.order_by("code"),
+        help_text=_("不选表示全区所有点位和位置"),
+    )  # fmt: skip
+    goal_close_rate = forms.DecimalField(
+        label=_("目标办结率（%）"), required=False, min_value=0, max_value=100
+    )
+    goal_compliance_rate = forms.DecimalField(
+        label=_("目标点位符合率（%）"), required=False, min_value=0, max_value=100
+    )
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -11,12 +11,16 @@ from simple_history.models import HistoricalRecords
 
 from wenming.core.models import AuthoredModel, PhotoBase, TimeStampedModel
 from wenming.inspections.choices import (
+    RECHECK_STATE_BADGE,
     RESULT_BADGE,
     ROUND_KIND_BADGE,
     ROUND_STATE_BADGE,
     TASK_STATE_BADGE,
+    CampaignKind,
     ObservationResult,
     PhotoStage,
+    RecheckPriority,
+    RecheckState,
     RoundKind,
     RoundState,
     SamplingMode,
@@ -295,3 +299,114 @@ class ObservationPhoto(PhotoBase):
         verbose_name = _("测评照片")
         verbose_name_plural = _("测评照片")
         ordering = ["observation_id", "pk"]
+
+
+class RecheckPolicy(models.Model):
+    """How 回头看 samples closed cases (one row, edited by the office in the admin; seeded by the demo)."""
+
+    enabled = models.BooleanField(_("启用"), default=True)
+    share_percent = models.DecimalField(
+        _("抽取比例（%）"), max_digits=5, decimal_places=2, default=20,
+        help_text=_("每批新满复查间隔的已结案案件中抽取的比例，向上取整"),
+    )  # fmt: skip
+    delay_days = models.PositiveIntegerField(_("结案后间隔（天）"), default=14)
+    due_days = models.PositiveIntegerField(_("复查期限（工作日）"), default=3)
+    priority = models.CharField(
+        _("抽取优先"), max_length=10, choices=RecheckPriority.choices, default=RecheckPriority.RISK
+    )
+    max_per_run = models.PositiveIntegerField(_("每次最多抽取"), default=50)
+    seed = models.PositiveBigIntegerField(_("随机种子"), default=20250701)
+    first_lookback_days = models.PositiveIntegerField(
+        _("首次回溯（天）"), default=30, help_text=_("第一次运行时，考虑结案于间隔之前这么多天内的案件")
+    )
+    considered_until = models.DateTimeField(
+        _("已考虑至"), null=True, blank=True, help_text=_("结案时间不晚于此的案件已参加过抽取")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("回头看规则")
+        verbose_name_plural = _("回头看规则")
+
+    def __str__(self) -> str:
+        return str(_("回头看：结案 %(d)s 天后抽取 %(p)s%%") % {"d": self.delay_days, "p": self.share_percent})
+
+
+class Recheck(TimeStampedModel):
+    """One closed case drawn for a 回头看 re-inspection (回头看复查任务)."""
+
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("案件"), on_delete=models.CASCADE, related_name="rechecks"
+    )
+    case_closed_at = models.DateTimeField(_("结案时间"))
+    drawn_at = models.DateTimeField(_("抽取时间"))
+    due_at = models.DateTimeField(_("复查期限"))
+    rank = models.PositiveIntegerField(_("抽取顺序"), default=0)
+    reason = models.CharField(_("抽取依据"), max_length=60, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=RecheckState.choices, default=RecheckState.PENDING
+    )
+    checked_at = models.DateTimeField(_("复查时间"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("复查人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    note = models.TextField(_("复查说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("回头看复查")
+        verbose_name_plural = _("回头看复查")
+        ordering = ["state", "due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "case_closed_at"], name="recheck_once_per_closure")
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('回头看')} {self.case.code}"
+
+    @property
+    def state_badge(self) -> str:
+        return RECHECK_STATE_BADGE.get(self.state, "grey")
+
+
+class Campaign(AuthoredModel):
+    """A time-boxed campaign (专项整治行动 / 迎检冲刺): a period, target categories and points, goals; its daily
+    progress is computed from cases and observations (inspections/campaigns.py)."""
+
+    name = models.CharField(_("名称"), max_length=120)
+    kind = models.CharField(
+        _("类型"), max_length=16, choices=CampaignKind.choices, default=CampaignKind.RECTIFICATION
+    )
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    categories = models.ManyToManyField(
+        "standards.ProblemCategory", verbose_name=_("目标问题类别"), blank=True, related_name="campaigns",
+        help_text=_("选一级类别即包含其下全部二级类别；不选表示全部类别"),
+    )  # fmt: skip
+    points = models.ManyToManyField(
+        "geo.Point", verbose_name=_("目标点位"), blank=True, related_name="campaigns",
+        help_text=_("不选表示全区所有点位和位置"),
+    )  # fmt: skip
+    goal_close_rate = models.DecimalField(
+        _("目标办结率（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    goal_compliance_rate = models.DecimalField(
+        _("目标点位符合率（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    note = models.TextField(_("说明"), blank=True)
+    history = HistoricalRecords(m2m_fields=[categories, points])
+
+    class Meta:
+        verbose_name = _("限时行动")
+        verbose_name_plural = _("限时行动")
+        ordering = ["-start_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:campaign_detail", args=[self.pk])

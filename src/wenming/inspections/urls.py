@@ -17,5 +17,10 @@ urlpatterns = [
     path("scan/<str:code>/", views.ScanView.as_view(), name="scan"),
     path("records/", views.InspectionListView.as_view(), name="inspection_list"),
     path("records/<int:pk>/", views.InspectionDetailView.as_view(), name="inspection_detail"),
+    path("campaigns/", views.CampaignListView.as_view(), name="campaign_list"),
+    path("campaigns/new/", views.CampaignCreateView.as_view(), name="campaign_create"),
+    path("campaigns/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
+    path("rechecks/", views.RecheckListView.as_view(), name="recheck_list"),
+    path("rechecks/<int:pk>/record/", views.RecheckRecordView.as_view(), name="recheck_record"),
     path("sw.js", views.ServiceWorkerView.as_view(), name="service_worker"),
 ]

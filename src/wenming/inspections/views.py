@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from wenming.core import views as core_views
 from wenming.inspections import services
 from wenming.inspections.checklist import checklist_for
-from wenming.inspections.choices import RoundState, TaskState
+from wenming.inspections.choices import RecheckState, RoundState, TaskState
 from wenming.inspections.distance import haversine_m
 from wenming.inspections.exports import xlsx_response
 from wenming.inspections.filtersets import InspectionFilterSet, RoundFilterSet, TaskFilterSet
@@ -543,3 +543,138 @@ class ServiceWorkerView(core_views.ServiceWorkerView):
 
     cache_name = "wenming-inspect-v1"
     pages_url_name = "inspections:task_list"
+
+
+# --- 回头看 ---------------------------------------------------------------------------------------------
+
+
+def _may_recheck(user) -> bool:
+    from wenming.accounts.choices import Role
+
+    scope = user.scope()
+    return scope.sees_all("change") or scope.has_role(Role.INSPECTOR)
+
+
+class RecheckListView(LoginRequiredMixin, View):
+    """回头看: the re-check tasks drawn from closed cases (pending first), for the office and inspectors."""
+
+    template = "inspections/recheck_list.html"
+
+    def get(self, request):
+        from wenming.inspections.models import Recheck
+        from wenming.inspections.services.rechecks import current_policy
+
+        if not _may_recheck(request.user):
+            raise PermissionDenied
+        state = request.GET.get("state", "pending")
+        rechecks = Recheck.objects.select_related("case__unit", "case__category", "checked_by")
+        if state in RecheckState.values:
+            rechecks = rechecks.filter(state=state)
+        context = {
+            "page_obj": _page(request, rechecks.order_by("due_at", "rank", "pk")),
+            "state": state,
+            "states": RecheckState.choices,
+            "policy": current_policy(),
+        }
+        return render(request, self.template, context)
+
+
+class RecheckRecordView(LoginRequiredMixin, View):
+    """POST: the re-check's result (passed, or failed → the case is reopened as a rebound)."""
+
+    def post(self, request, pk: int):
+        from wenming.cases.workflow import TransitionError
+        from wenming.inspections.models import Recheck
+        from wenming.inspections.services.rechecks import record_recheck
+
+        if not _may_recheck(request.user):
+            raise PermissionDenied
+        recheck = get_object_or_404(Recheck, pk=pk)
+        passed = request.POST.get("result") == "passed"
+        try:
+            done = record_recheck(
+                recheck, actor=request.user, passed=passed, note=request.POST.get("note", ""),
+                photos=request.FILES.getlist("photos"),
+            )  # fmt: skip
+        except (services.InspectionError, TransitionError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(
+                request,
+                _("%(code)s：%(state)s") % {"code": done.case.code, "state": done.get_state_display()},
+            )
+        return redirect("inspections:recheck_list")
+
+
+# --- 限时行动 -------------------------------------------------------------------------------------------
+
+
+class CampaignListView(LoginRequiredMixin, View):
+    """Time-boxed campaigns with their latest progress (district readers: office, leaders, auditors …)."""
+
+    def get(self, request):
+        from wenming.inspections.campaigns import campaign_progress
+        from wenming.inspections.models import Campaign
+
+        if not request.user.scope().sees_all("view"):
+            raise PermissionDenied
+        rows = [(c, campaign_progress(c)) for c in Campaign.objects.all()]
+        return render(
+            request, "inspections/campaign_list.html", {"rows": rows, "can_edit": _is_office(request.user)}
+        )
+
+
+class CampaignDetailView(LoginRequiredMixin, View):
+    """One campaign: goals, targets and the day-by-day progress table, plus the sentence bulletins print."""
+
+    def get(self, request, pk: int):
+        from wenming.inspections.campaigns import campaign_progress, campaign_summary
+        from wenming.inspections.models import Campaign
+
+        if not request.user.scope().sees_all("view"):
+            raise Http404
+        campaign = get_object_or_404(Campaign, pk=pk)
+        progress = campaign_progress(campaign)
+        context = {
+            "campaign": campaign, "progress": progress, "summary": campaign_summary(campaign),
+            "days": list(reversed(progress.days)),
+        }  # fmt: skip
+        return render(request, "inspections/campaign_detail.html", context)
+
+
+class CampaignCreateView(LoginRequiredMixin, View):
+    """The office sets up a campaign (the service validates and saves it)."""
+
+    template = "inspections/campaign_form.html"
+
+    def _form(self, data=None):
+        from wenming.inspections.forms import CampaignForm
+
+        return CampaignForm(data)
+
+    def get(self, request):
+        if not _is_office(request.user):
+            raise PermissionDenied
+        return render(request, self.template, {"form": self._form()})
+
+    def post(self, request):
+        from django.core.exceptions import ValidationError
+
+        from wenming.inspections.services.campaigns import save_campaign
+
+        if not _is_office(request.user):
+            raise PermissionDenied
+        form = self._form(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            categories, points = data.pop("categories"), data.pop("points")
+            try:
+                campaign = save_campaign(actor=request.user, categories=categories, points=points, **data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, _("已创建限时行动“%(name)s”。") % {"name": campaign.name})
+                return redirect(campaign.get_absolute_url())
+        return render(request, self.template, {"form": form}, status=400)

@@ -24,12 +24,15 @@ def _iso(value) -> str | None:
 
 def _restart_clock(case: Case, ctx: Ctx, *, deadline: datetime.datetime | None = None) -> None:
     """A new clock cycle for the unit: fix deadline from now (or the given one), fresh reminders."""
+    given = deadline
+    deadline = deadline or deadlines.fix_deadline(case.category, ctx.at)
     ctx.set(
         case,
-        clock_started_at=ctx.at if deadline is None else case.clock_started_at or ctx.at,
+        clock_started_at=ctx.at if given is None else case.clock_started_at or ctx.at,
         cycle_started_at=ctx.at,
         clock_cycle=case.clock_cycle + 1,
-        fix_deadline=deadline or deadlines.fix_deadline(case.category, ctx.at),
+        fix_deadline=deadline,
+        deadline_provisional=deadlines.is_provisional(ctx.at, deadline),
         escalation_level=0,
         extension_requested_until=None,
         extension_reason="",
