@@ -61,7 +61,9 @@ def test_confusion_matrix_and_calibration_add_up(measured):
     assert correct / figures["n"] == pytest.approx(figures["leaf_top1"], abs=1e-3)
     # Per top-level category the counts add up to the split and every figure is a share.
     assert sum(v["n"] for v in figures["per_top_level"].values()) == figures["n"]
-    assert sum(v["n"] for v in figures["per_leaf"].values()) == figures["n"] and len(figures["per_leaf"]) == 68
+    assert (
+        sum(v["n"] for v in figures["per_leaf"].values()) == figures["n"] and len(figures["per_leaf"]) == 68
+    )
 
 
 def test_the_evaluation_set_is_apart_from_the_training_data(db):
@@ -88,7 +90,9 @@ def test_lexicon_worked_example_of_the_activation_rule(db):
     load_default_standard()
     good = classifier.train()
     assert good.is_active and good.metrics["activated"] and good.metrics["comparison"] is None
-    ClassifierLexicon.objects.create(text="format: wenming-lexicon/1\ncategories: {}\n")  # the office empties it
+    ClassifierLexicon.objects.create(
+        text="format: wenming-lexicon/1\ncategories: {}\n"
+    )  # the office empties it
     worse = classifier.train()
     comparison = worse.metrics["comparison"]
     assert comparison["against"] == good.pk and comparison["n"] == len(classifier.evaluation_set("dev"))

@@ -268,7 +268,11 @@ def evaluate_on_set(model, split: str = "test") -> dict:
         stats = per_top[truth.parent.code]
         stats[0], stats[1], stats[2] = stats[0] + 1, stats[1] + t1, stats[2] + t3
         leaf_stats = per_leaf.setdefault(truth.code, [0, 0, 0])
-        leaf_stats[0], leaf_stats[1], leaf_stats[2] = leaf_stats[0] + 1, leaf_stats[1] + hit1, leaf_stats[2] + hit3
+        leaf_stats[0], leaf_stats[1], leaf_stats[2] = (
+            leaf_stats[0] + 1,
+            leaf_stats[1] + hit1,
+            leaf_stats[2] + hit3,
+        )
         confidence = float(proba[i, order[i, 0]])
         b = min(int(confidence / 0.2), len(bins) - 1)
         bins[b][0] += 1
