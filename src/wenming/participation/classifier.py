@@ -60,7 +60,7 @@ class Suggestion:
 
 def low_confidence() -> float:
     """Below this confidence a suggestion is flagged for a person (置信度低, 需人工判断)."""
-    return float(getattr(settings, "PARTICIPATION_LOW_CONFIDENCE", 0.4))
+    return float(getattr(settings, "PARTICIPATION_LOW_CONFIDENCE", 0.2))
 
 
 def lexicon() -> dict[str, list[str]]:

@@ -105,6 +105,7 @@ class TriageQueueView(TriagerRequiredMixin, ReportListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_queue"] = True
+        context["low_confidence"] = classifier.low_confidence()  # below it: flagged 需人工判断
         return context
 
 
@@ -197,6 +198,8 @@ class ReportActionView(TriagerRequiredMixin, View):
                 _errors_to_form(form, exc)
             else:
                 messages.success(request, message)
+                if request.POST.get("next") == "queue":  # the queue's one-click accept goes back to the queue
+                    return redirect("participation:triage")
                 if self.action == "moderate" or not request.POST.get("next_pending"):
                     return redirect("participation:report_detail", pk=report.pk)
                 following = Report.objects.pending().order_by("submitted_at", "id").first()
