@@ -20,7 +20,7 @@ from wenming.cases.models import Case
 from wenming.core.mixins import FilteredListView
 from wenming.participation import classifier, exports, public, services
 from wenming.participation.choices import ReportState
-from wenming.participation.duplicates import duplicate_candidates
+from wenming.participation.duplicates import duplicate_candidates, duplicate_threshold
 from wenming.participation.filtersets import ReportFilterSet
 from wenming.participation.forms import (
     AcceptForm,
@@ -168,6 +168,7 @@ class ReportDetailView(LoginRequiredMixin, DetailView):
             context.update(
                 suggestions=_suggestions(report),
                 candidates=duplicate_candidates(report) if report.state == ReportState.PENDING else [],
+                duplicate_threshold=duplicate_threshold(),
                 accept_form=kwargs.get("accept_form") or AcceptForm(initial={
                     "category": report.category or report.suggested_category, "area": report.area, "dispatch": True}),
                 reject_form=kwargs.get("reject_form") or RejectForm(),
