@@ -5,7 +5,7 @@ import pytest
 
 from tests.permissions import assert_matrix
 from wenming.participation import classifier
-from wenming.participation.models import ClassifierLexicon
+from wenming.participation.models import ClassifierLexicon, Report
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,11 @@ def test_the_page_shows_the_evaluation_of_the_current_model(client, world):
     assert confusion.count("<tr>") == 1 + len(test["confusion"]["labels"]) and "环境卫生" in confusion
     calibration = html.split('id="eval-calibration"')[1].split("</table>")[0]
     assert calibration.count("<tr>") == 1 + 5
+    # The duplicate candidates measured with this model's suggestions (rolled back: no report stays behind).
+    duplicates = model.metrics["duplicates"]["test"]
+    table = html.split('id="duplicate-eval"')[1].split("</table>")[0]
+    assert f"{duplicates['precision']:.3f}" in table and f"{duplicates['recall']:.3f}" in table
+    assert duplicates["groups"] == 36 and Report.objects.count() == 0
 
 
 def test_the_office_edits_the_lexicon_and_bad_input_changes_nothing(client, world):

@@ -77,6 +77,9 @@ def classifier_figures(model) -> dict:
         figures = (model.metrics.get("eval") or {}).get(split) or {}
         for key in ("n", "leaf_top1", "leaf_top3", "top_level_top1", "top_level_top3", "ece"):
             out[f"classifier_{split}_{key}"] = figures.get(key)
+    duplicates = (model.metrics.get("duplicates") or {}).get("test") or {}
+    for key in ("threshold", "precision", "recall"):
+        out[f"duplicates_test_{key}"] = duplicates.get(key)
     return out
 
 

@@ -360,7 +360,7 @@ def train(*, actor=None):
     metrics.update(activated=activate, comparison=comparison)
     buffer = io.BytesIO()
     joblib.dump(final, buffer, compress=3)
-    return ClassifierModel.objects.create(
+    row = ClassifierModel.objects.create(
         trained_by=actor if getattr(actor, "is_authenticated", False) else None,
         algorithm=ALGORITHM,
         blob=buffer.getvalue(),
@@ -372,6 +372,12 @@ def train(*, actor=None):
         top3_accuracy=metrics["top3_accuracy"],
         is_active=activate,
     )
+    if activate:  # the duplicate search uses this model's suggestions: measure it with them (rolled back)
+        from wenming.participation import duplicate_eval
+
+        row.metrics["duplicates"] = duplicate_eval.measure_rolled_back()
+        ClassifierModel.objects.filter(pk=row.pk).update(metrics=row.metrics)
+    return row
 
 
 # --- prediction ----------------------------------------------------------------------------------------------

@@ -302,6 +302,8 @@ def classifier_eval_context(current, *, lexicon_text=None) -> dict:
         "eval_test": test, "eval_dev": evaluation.get("dev") or {}, "confusion_labels": [names.get(c, c) for c in labels],
         "confusion": matrix, "per_top": per_top, "per_leaf": per_leaf, "lexicon_text": lexicon_text,
         "low_confidence": classifier.low_confidence(),
+        "duplicate_eval": [(split, (current.metrics.get("duplicates") or {}).get(split)) for split in ("test", "dev")]
+        if current and current.metrics.get("duplicates") else [],
     }  # fmt: skip
 
 
