@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 SEED = 2026
 TEST_SIZE = 0.2
@@ -79,14 +80,14 @@ def parse_lexicon(text: str) -> dict[str, list[str]]:
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        raise ValueError(f"分类词表不是有效的 YAML：{exc}") from exc
+        raise ValueError(_("分类词表不是有效的 YAML：%(error)s") % {"error": exc}) from exc
     categories = data.get("categories") if isinstance(data, dict) else None
     if not isinstance(categories, dict):
-        raise ValueError("分类词表缺少 categories：应为“类别编码: [词语, …]”。")
+        raise ValueError(_("分类词表缺少 categories：应为“类别编码: [词语, …]”。"))
     out: dict[str, list[str]] = {}
     for code, terms in categories.items():
         if not isinstance(terms, list) or not all(isinstance(t, str | int) for t in terms):
-            raise ValueError(f"分类词表中 {code} 的词语应为列表。")
+            raise ValueError(_("分类词表中 %(code)s 的词语应为列表。") % {"code": code})
         out[str(code)] = [str(t).strip() for t in terms if str(t).strip()]
     return out
 
