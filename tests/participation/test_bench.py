@@ -18,3 +18,7 @@ def test_open311_post_benchmark_reports_a_full_post_against_a_bare_insert(tmp_pa
     assert params["existing_reports"] == 200  # 100,000 × 0.002
     assert (params["posts_per_batch"], params["created"], params["all_200"]) == (10, 10, True)
     assert params["with_suggestion"] == 12  # the classifier answered every post (2 warm-up posts included)
+    # The classifier's figures on the independent evaluation set sit beside the throughput.
+    assert params["classifier_test_n"] >= 400 and params["classifier_dev_n"] >= 100
+    assert params["classifier_test_leaf_top1"] >= 0.86 and params["classifier_test_top_level_top1"] >= 0.91
+    assert params["duplicates_test_threshold"] == 0.7 and params["duplicates_test_recall"] >= 0.9

@@ -6,6 +6,8 @@ key check, DB rate-limit counters, position → area lookup, classifier predicti
 the existing reports and open cases within 300 m and 30 days, routing preview, the report row, its event).
 Baseline, same run, same data: `Report.objects.create(...)` of the same row with the same values — what
 storing a report costs with none of the checks. The ratio is the price of doing it properly.
+Beside it, the classifier's accuracy on the independent evaluation set (leaf and top-level top-1/top-3 and
+the calibration error, test and dev splits) of the model the POSTs use.
 Registered in `wenming.bench.registry.BENCHMARK_MODULES`; runs on the bench's throwaway database only.
 """
 
@@ -65,6 +67,20 @@ def _setup(ctx):
         Report.objects.bulk_create(batch)
     _client, key = services.issue_client(actor=None, name="bench", hourly_limit=100_000)
     return {"key": key, "examples": examples, "existing": n, "model": model}
+
+
+def classifier_figures(model) -> dict:
+    """The stored model's figures on the independent evaluation set (test and dev splits), for the bench
+    report beside the POST throughput (rules: participation/classifier.py, docs/participation-classifier.md)."""
+    out = {}
+    for split in ("test", "dev"):
+        figures = (model.metrics.get("eval") or {}).get(split) or {}
+        for key in ("n", "leaf_top1", "leaf_top3", "top_level_top1", "top_level_top3", "ece"):
+            out[f"classifier_{split}_{key}"] = figures.get(key)
+    duplicates = (model.metrics.get("duplicates") or {}).get("test") or {}
+    for key in ("threshold", "precision", "recall"):
+        out[f"duplicates_test_{key}"] = duplicates.get(key)
+    return out
 
 
 @benchmark(
@@ -128,5 +144,6 @@ def open311_post(ctx) -> dict:
             "with_suggestion": with_suggestion,
             "posts_per_second": round(posts * ctx.repeat / total, 1) if total else None,
             "classifier_accuracy": setup["model"].accuracy,
+            **classifier_figures(setup["model"]),
         },
     )

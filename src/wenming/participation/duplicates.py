@@ -26,6 +26,7 @@ from rapidfuzz import fuzz, utils
 from wenming.cases.recurrence import EARTH_RADIUS_M, haversine_m
 
 WEIGHTS = {"distance": 0.35, "time": 0.15, "category": 0.25, "text": 0.25}
+TOP_CANDIDATES = 3  # the candidates counted at submission and marked in triage (measured: duplicate_eval.py)
 NO_POSITION_SCAN = 300  # reports without a position: compare with this many recent ones of the category
 
 
@@ -35,6 +36,18 @@ def duplicate_radius_m() -> float:
 
 def duplicate_days() -> int:
     return int(getattr(settings, "PARTICIPATION_DUPLICATE_DAYS", 30))
+
+
+def duplicate_threshold() -> float:
+    """A candidate among the top 3 with at least this score is a likely duplicate (很可能重复): counted on the
+    report at submission and marked in triage. 0.70 measured on the labelled groups (duplicate_eval.py)."""
+    return float(getattr(settings, "PARTICIPATION_DUPLICATE_THRESHOLD", 0.70))
+
+
+def likely_duplicates(candidates: list[Candidate]) -> list[Candidate]:
+    """The top-3 candidates (best first) whose score reaches `duplicate_threshold()`."""
+    threshold = duplicate_threshold()
+    return [c for c in candidates[:TOP_CANDIDATES] if c.score >= threshold]
 
 
 def similar_radius_m() -> float:

@@ -359,6 +359,30 @@ class ClassifierModel(models.Model):
         return f"{_('分类模型')} #{self.pk} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
+class ClassifierLexicon(models.Model):
+    """The office's edited slang and synonym lexicon of the classifier (分类词表), YAML as in
+    `participation/data/lexicon.yaml`; the newest row wins over the shipped file at the next training."""
+
+    created_at = models.DateTimeField(_("保存时间"), default=timezone.now)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("编辑人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(_("词表（YAML）"))
+
+    class Meta:
+        verbose_name = _("分类词表")
+        verbose_name_plural = _("分类词表")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{_('分类词表')} #{self.pk}"
+
+
 class Open311Client(TimeStampedModel):
     """An Open311 client (接口客户端): an app or script with its own API key, issued and revoked by the office.
 

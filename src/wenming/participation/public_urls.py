@@ -3,12 +3,14 @@
 from django.urls import path
 
 from wenming.participation import views_public as v
+from wenming.participation.views_suggest import CategorySuggestView
 
 app_name = "participation_public"
 urlpatterns = [
     path("", v.HomeView.as_view(), name="home"),
     path("report/", v.ReportView.as_view(), name="report"),
     path("report/similar/", v.SimilarView.as_view(), name="similar"),
+    path("report/suggest/", CategorySuggestView.as_view(), name="suggest"),
     path("reports/", v.PublicListView.as_view(), name="list"),
     path("reports.csv", v.PublicExportView.as_view(), name="export"),
     path("reports.geojson", v.PublicGeoJsonView.as_view(), name="geojson"),

@@ -23,11 +23,13 @@ def retrain_classifier(actor_id: int | None = None) -> dict:
     every=datetime.timedelta(days=1), offset=datetime.timedelta(hours=2), name="participation.retrain_nightly"
 )
 def retrain_nightly() -> dict:
-    """Every night at 02:00: retrain on the day's newly categorised cases."""
+    """Every night at 02:00: retrain on the office's categorised cases (its corrections included); the new model
+    is activated only if it is not worse than the current one on the evaluation dev split."""
     from wenming.participation import classifier
 
     model = classifier.train()
-    return {"model_id": model.pk, "accuracy": model.accuracy}
+    return {"model_id": model.pk, "accuracy": model.accuracy, "activated": model.is_active,
+            "comparison": model.metrics.get("comparison")}  # fmt: skip
 
 
 @periodic(every=datetime.timedelta(hours=6), name="participation.purge_rate_counters")

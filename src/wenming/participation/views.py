@@ -22,7 +22,7 @@ from wenming.core.media import file_response
 from wenming.core.mixins import FilteredListView
 from wenming.participation import classifier, exports, public, services
 from wenming.participation.choices import ReportState
-from wenming.participation.duplicates import duplicate_candidates
+from wenming.participation.duplicates import duplicate_candidates, duplicate_threshold
 from wenming.participation.filtersets import ReportFilterSet
 from wenming.participation.forms import (
     AcceptForm,
@@ -107,6 +107,7 @@ class TriageQueueView(TriagerRequiredMixin, ReportListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_queue"] = True
+        context["low_confidence"] = classifier.low_confidence()  # below it: flagged 需人工判断
         return context
 
 
@@ -172,6 +173,7 @@ class ReportDetailView(LoginRequiredMixin, DetailView):
             context.update(
                 suggestions=_suggestions(report),
                 candidates=duplicate_candidates(report) if report.state == ReportState.PENDING else [],
+                duplicate_threshold=duplicate_threshold(),
                 accept_form=kwargs.get("accept_form") or AcceptForm(initial={
                     "category": report.category or report.suggested_category, "area": report.area, "dispatch": True}),
                 reject_form=kwargs.get("reject_form") or RejectForm(),
@@ -202,6 +204,8 @@ class ReportActionView(TriagerRequiredMixin, View):
                 _errors_to_form(form, exc)
             else:
                 messages.success(request, message)
+                if request.POST.get("next") == "queue":  # the queue's one-click accept goes back to the queue
+                    return redirect("participation:triage")
                 if self.action == "moderate" or not request.POST.get("next_pending"):
                     return redirect("participation:report_detail", pk=report.pk)
                 following = Report.objects.pending().order_by("submitted_at", "id").first()
@@ -275,15 +279,54 @@ class PhotoView(LoginRequiredMixin, View):
 # --- classifier --------------------------------------------------------------------------------------------------
 
 
+def classifier_eval_context(current, *, lexicon_text=None) -> dict:
+    """The independent evaluation's figures of the current model, laid out for the page (see classifier.py)."""
+    from wenming.participation.models import ClassifierLexicon
+    from wenming.standards.models import ProblemCategory
+
+    evaluation = (current.metrics.get("eval") or {}) if current else {}
+    names = dict(ProblemCategory.objects.values_list("code", "name"))
+    test = evaluation.get("test") or {}
+    confusion = test.get("confusion") or {}
+    labels = confusion.get("labels") or []
+    matrix = [
+        {"label": names.get(code, code), "cells": [{"n": n, "diag": i == j} for j, n in enumerate(row)]}
+        for i, (code, row) in enumerate(zip(labels, confusion.get("rows") or [], strict=False))
+    ]
+    per_top = [{"name": names.get(code, code), **v} for code, v in (test.get("per_top_level") or {}).items()]
+    per_leaf = [
+        {"code": code, "name": names.get(code, code), **v} for code, v in (test.get("per_leaf") or {}).items()
+    ]
+    if lexicon_text is None:
+        edited = ClassifierLexicon.objects.order_by("-created_at", "-id").first()
+        lexicon_text = edited.text if edited else classifier.LEXICON_PATH.read_text(encoding="utf-8")
+    return {
+        "eval_test": test, "eval_dev": evaluation.get("dev") or {}, "confusion_labels": [names.get(c, c) for c in labels],
+        "confusion": matrix, "per_top": per_top, "per_leaf": per_leaf, "lexicon_text": lexicon_text,
+        "low_confidence": classifier.low_confidence(),
+        "duplicate_eval": [(split, (current.metrics.get("duplicates") or {}).get(split)) for split in ("test", "dev")]
+        if current and current.metrics.get("duplicates") else [],
+    }  # fmt: skip
+
+
 class ClassifierView(TriagerRequiredMixin, View):
-    def get(self, request):
+    def get(self, request, lexicon_text=None):
         models_ = ClassifierModel.objects.restrict(request.user).defer("blob")[:20]
         current = ClassifierModel.objects.active().defer("blob").order_by("-created_at", "-id").first()
         return TemplateResponse(request, "participation/classifier.html", {
             "models": models_, "current": current, "algorithm": classifier.ALGORITHM,
+            **classifier_eval_context(current, lexicon_text=lexicon_text),
         })  # fmt: skip
 
     def post(self, request):
+        if "lexicon" in request.POST:
+            try:
+                services.save_lexicon(actor=request.user, text=request.POST["lexicon"])
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return self.get(request, lexicon_text=request.POST["lexicon"])
+            messages.success(request, _("分类词表已保存，下次训练时生效。"))
+            return redirect("participation:classifier")
         services.retrain_classifier(actor=request.user)
         messages.success(request, _("已提交重新训练任务，完成后此页显示新的评估结果。"))
         return redirect("participation:classifier")

@@ -25,6 +25,7 @@ from wenming.participation.services.clients import (  # noqa: F401
     issue_client,
     retrain_classifier,
     revoke_client,
+    save_lexicon,
 )
 from wenming.participation.services.common import (  # noqa: F401
     MAX_DESCRIPTION,
@@ -85,5 +86,6 @@ __all__ = [
     "reject_report",
     "retrain_classifier",
     "revoke_client",
+    "save_lexicon",
     "submit_report",
 ]

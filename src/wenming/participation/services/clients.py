@@ -91,3 +91,25 @@ def retrain_classifier(*, actor) -> None:
 
     _ensure_triager(actor)
     transaction.on_commit(partial(job.enqueue, actor_id=actor.pk))
+
+
+@transaction.atomic
+def save_lexicon(*, actor, text: str):
+    """Store the office's edited slang/synonym lexicon (used from the next training on). Malformed YAML or
+    unknown category codes → ValidationError in Chinese, nothing stored."""
+    from wenming.participation.classifier import parse_lexicon
+    from wenming.participation.models import ClassifierLexicon
+    from wenming.standards.models import ProblemCategory
+
+    _ensure_triager(actor)
+    try:
+        terms = parse_lexicon(text)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    known = set(ProblemCategory.objects.leaves().values_list("code", flat=True))
+    unknown = sorted(set(terms) - known)
+    if unknown:
+        raise ValidationError(
+            _("分类词表中有不存在的末级类别编码：%(codes)s") % {"codes": "、".join(unknown)}
+        )
+    return ClassifierLexicon.objects.create(edited_by=actor, text=text)

@@ -246,9 +246,9 @@ def _replayed(existing: Report, description, reporter_phone) -> Report:
 
 
 def _count_duplicates(report: Report) -> None:
-    from wenming.participation.duplicates import duplicate_candidates
+    from wenming.participation.duplicates import TOP_CANDIDATES, duplicate_candidates, likely_duplicates
 
-    likely = [c for c in duplicate_candidates(report, limit=20) if c.score >= 0.5]
+    likely = likely_duplicates(duplicate_candidates(report, limit=TOP_CANDIDATES))
     if likely:
         Report.objects.filter(pk=report.pk).update(duplicate_count=len(likely))
         report.duplicate_count = len(likely)
