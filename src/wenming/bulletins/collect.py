@@ -274,7 +274,7 @@ def _with_rows(qs):
     photos = CasePhoto.objects.filter(stage__in=[PhotoStage.BEFORE, PhotoStage.AFTER]).order_by("pk")
     return qs.select_related(
         "category", "top_category", "criterion", "unit", "person", "street", "area", "special_group",
-        "point", "point__responsible_person",
+        "point", "point__responsible_person", "point__area",
     ).prefetch_related(Prefetch("photos", queryset=photos, to_attr="doc_photos"))  # fmt: skip
 
 
@@ -294,15 +294,96 @@ def _place(case: Case) -> str:
     return "·".join(p for p in parts if p)
 
 
-def problem_row(case: Case, now, *, photos: bool = True) -> dict:
-    person = case.person or (case.point.responsible_person if case.point_id else None)
+# States in which the case has been handed to a unit (dispatched, in coordination, or beyond); before
+# dispatch a bulletin names neither unit nor person.
+_NOT_YET_HANDED = frozenset({CaseState.REPORTED, CaseState.REGISTERED})
+
+
+class Named:
+    """Who a bulletin row names (domain.md §8 "Who is named"): the unit responsible for the case NOW and a
+    person OF THAT UNIT — the case's assigned person, else the unit's current duty holder for the point
+    (点位责任人 or the point's registered owner), else for the area the case lies in (nearest area first).
+    A person of another unit is never named; a case not yet dispatched names neither.
+
+    One instance per snapshot: the units' descendants and the duty look-ups are cached."""
+
+    def __init__(self, on=None):
+        self.on = on or timezone.localdate()
+        self._members: dict[int, set[int]] = {}
+        self._duty: dict[tuple, object] = {}
+
+    def members(self, unit_id: int) -> set[int]:
+        """The unit and its sub-units (a person of a sub-unit belongs to the unit)."""
+        if unit_id not in self._members:
+            from wenming.accounts.scope import _unit_descendants
+            from wenming.org.models import Unit
+
+            self._members[unit_id] = _unit_descendants(Unit, {unit_id})
+        return self._members[unit_id]
+
+    def of_unit(self, person, unit_id: int) -> bool:
+        return person is not None and person.unit_id in self.members(unit_id)
+
+    def duty_holder(self, case: Case):
+        from wenming.geo.models import Duty
+
+        key = (case.unit_id, case.point_id, case.area_id)
+        if key in self._duty:
+            return self._duty[key]
+        units = self.members(case.unit_id)
+        found = None
+        categories = [c for c in (case.category_id, case.top_category_id) if c]
+        duties = (
+            Duty.objects.current(self.on)
+            .filter(person__is_active=True, person__unit_id__in=units)
+            .filter(Q(category__isnull=True) | Q(category_id__in=categories))
+        )
+        if case.point_id:
+            found = (
+                duties.filter(point_id=case.point_id)
+                .select_related("person")
+                .order_by("post", "start_date", "pk")
+                .first()
+            )
+            found = found.person if found else None
+            owner = case.point.responsible_person
+            if found is None and owner is not None and owner.is_active and owner.unit_id in units:
+                found = owner
+        area = case.area if case.area_id else (case.point.area if case.point_id else None)
+        if found is None and area is not None:
+            chain = [area, *reversed(area.ancestors())]
+            by_area = {
+                d.area_id: d
+                for d in duties.filter(area_id__in=[a.pk for a in chain], point__isnull=True)
+                .select_related("person")
+                .order_by("-post", "-start_date", "-pk")  # the first by (post, start) wins below
+            }
+            for a in chain:
+                if a.pk in by_area:
+                    found = by_area[a.pk].person
+                    break
+        self._duty[key] = found
+        return found
+
+    def __call__(self, case: Case) -> tuple[str, str]:
+        """(unit name, person name) for the row; ("（待派遣）", "") before dispatch."""
+        if not case.unit_id or case.state in _NOT_YET_HANDED:
+            return str(_("（待派遣）")), ""
+        person = case.person if self.of_unit(case.person, case.unit_id) else None
+        if person is None:
+            person = self.duty_holder(case)
+        return case.unit.name, person.name if person else ""
+
+
+def problem_row(case: Case, now, *, photos: bool = True, named: Named | None = None) -> dict:
+    unit_name, person_name = (named or Named(timezone.localdate(now)))(case)
     overdue = case.is_overdue(now)
     row = {
         "code": case.code,
         "street": case.street.name if case.street_id else "",
-        "unit": case.unit.name if case.unit_id else _("（待派遣）"),
+        "unit": unit_name,
         "place": _place(case),
-        "person": person.name if person else "",
+        "person": person_name,
         "group": case.special_group.name if case.special_group_id else "",
         "top_category": case.top_category.name if case.top_category_id else "",
         "category": case.category.name if case.category_id else "",
@@ -503,12 +584,14 @@ def collect(spec: Spec, *, now=None, progress=None) -> dict:
     if spec.unit is not None:
         results = [r for r in results if r.unit_id == spec.unit.pk]
     tell(4, _("汇总问题清单"))
+    named = Named(timezone.localdate(now))
     cases = sorted(_with_rows(problem_cases(spec)), key=_row_order)
-    problems = [problem_row(c, now) for c in cases]
+    problems = [problem_row(c, now, named=named) for c in cases]
     overdue = sorted(_with_rows(case_base(spec).overdue(now)), key=_row_order)
-    overdue_rows = [problem_row(c, now, photos=False) for c in overdue]
+    overdue_rows = [problem_row(c, now, photos=False, named=named) for c in overdue]
     rebound_rows = [
-        problem_row(c, now, photos=False) for c in sorted(_with_rows(rebound_cases(spec)), key=_row_order)
+        problem_row(c, now, photos=False, named=named)
+        for c in sorted(_with_rows(rebound_cases(spec)), key=_row_order)
     ]
     tell(6, _("计算排名"))
     formula = ranking_formula()
