@@ -11,6 +11,8 @@ from wenming.cases.models import Case, KpiFormula
 
 NOW = local(2025, 11, 15, 12, 0)
 OCT = kpis.parse_period("2025-10")
+# Follow-up calls made before the month closed: a past period counts what stood at its end (domain.md §8).
+SURVEYED = local(2025, 10, 31, 12, 0)
 
 
 def _d(hours):
@@ -38,12 +40,12 @@ def month(world):
     # A: fixed on time, closed, satisfied
     a = close(fix(dispatched(mon), local(2025, 10, 13, 15, 0)), local(2025, 10, 14, 9, 0))
     cases["A"] = services.transition(
-        a, "record_satisfaction", actor=w.office, satisfaction="satisfied", at=NOW
+        a, "record_satisfaction", actor=w.office, satisfaction="satisfied", at=SURVEYED
     )
     # B: fixed late, closed late, dissatisfied
     b = close(fix(dispatched(mon), local(2025, 10, 15, 10, 0)), local(2025, 10, 15, 11, 0))
     cases["B"] = services.transition(
-        b, "record_satisfaction", actor=w.office, satisfaction="dissatisfied", at=NOW
+        b, "record_satisfaction", actor=w.office, satisfaction="dissatisfied", at=SURVEYED
     )
     # C: reworked once, then fixed on time and closed
     c = fix(dispatched(mon), local(2025, 10, 13, 11, 0))

@@ -161,6 +161,7 @@ def process_case_alerts(case_id: int, now: datetime.datetime) -> int:
                     sent.add(alert.key)
                     count += 1
         case.next_alert_at = next_alert_at(case, sent)
+        case._history_date = now
         case.save(update_fields=["reminders", "escalation_level", "next_alert_at"])
     return count
 

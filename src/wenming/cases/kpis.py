@@ -8,7 +8,13 @@ A **period** is a half-open interval [start, end) of Asia/Shanghai local time: `
 rejected and not currently parked (挂账 cases are excluded from appraisal until unparked). Cases sent to
 coordination (units above the district) and cases fixed on the spot are never dispatched, so never count.
 A case counts for the unit, special group and street it has NOW (after an upheld "not ours" transfer the
-new unit owns it; the old unit is not charged). Times are compared with the period; states are current.
+new unit owns it; the old unit is not charged).
+
+**Periods stand as they were at their end** (domain.md §8): for a period that is over, every field is read
+as it stood at the period's end (the case's history row as of that instant, see `as_of_sources`), so a case
+closed in October stays "closed in October" when it is reopened in November — the reopening is a rebound
+(反弹) of November. Appraisal runs frozen earlier and the live KPI page therefore agree. For the current
+period the cases are read as they are now.
 
 Counts (each a subset of 应处置数, so every rate is between 0 and 1):
 
@@ -41,7 +47,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -293,34 +299,104 @@ def _ratio(num: int, den: int) -> float | None:
     return num / den if den else None
 
 
+# --- a period as it stood at its end ----------------------------------------------------------------------
+
+GROUP_FIELDS = ("unit", "special_group", "street", "top_category")
+
+
+def is_past(period: Period, now: datetime.datetime) -> bool:
+    return period.end <= now
+
+
+def cutoff(period: Period) -> datetime.datetime:
+    """The last instant of the period (periods are half-open)."""
+    return period.end - datetime.timedelta(microseconds=1)
+
+
+def as_of_sources(period: Period, now: datetime.datetime, queryset=None) -> list:
+    """The cases as they stood at the end of `period` (domain.md §8 "Periods").
+
+    For a period that is over, each case's history row as of the period's end (the services stamp every
+    history row with the event's time, so a case closed in October and reopened in November is closed in
+    October); cases with no history row by then (rows written without the services, e.g. bulk loads) are
+    read as they are now. For the current period, the live cases. Every queryset carries `case_id` and the
+    CURRENT unit, special group, street and top category as `now_<field>`: a case counts for the unit it
+    has now (after an upheld transfer the new unit owns it, in past periods too)."""
+    from django.db.models import F, OuterRef, Subquery
+
+    from wenming.cases.models import Case
+
+    cases = queryset if queryset is not None else Case.objects.all()
+    live_now = {f"now_{name}": F(name) for name in GROUP_FIELDS}
+    if not is_past(period, now):
+        return [cases.annotate(case_id=F("pk"), **live_now)]
+    until = cutoff(period)
+    recorded = Case.history.filter(history_date__lte=until)
+    history = (
+        recorded.latest_of_each()
+        .exclude(history_type="-")
+        .filter(id__in=cases.values("pk"))
+        .annotate(
+            case_id=F("id"),
+            **{
+                f"now_{name}": Subquery(Case.objects.filter(pk=OuterRef("id")).values(f"{name}_id")[:1])
+                for name in GROUP_FIELDS
+            },
+        )
+    )
+    unrecorded = cases.exclude(pk__in=recorded.values("id")).annotate(case_id=F("pk"), **live_now)
+    return [history, unrecorded]
+
+
+def case_ids(code: str, period: Period, now: datetime.datetime | None = None, queryset=None) -> list[int]:
+    """The cases behind a count as the period stood at its end (the drill-down of a past period)."""
+    now = now or timezone.now()
+    q = kpi_q(code, period, now)
+    ids: list[int] = []
+    for source in as_of_sources(period, now, queryset):
+        ids += list(source.filter(q).values_list("case_id", flat=True))
+    return sorted(set(ids))
+
+
 def compute(
     dimension: str, period: Period, *, queryset=None, now: datetime.datetime | None = None, formulas=None
 ) -> list[KpiRow]:
-    """One grouped query: every count, the rates and mean handling time per value of `dimension`."""
-    from wenming.cases.models import Case, KpiFormula
+    """Grouped queries: every count, the rates and mean handling time per value of `dimension`, from the
+    cases as they stood at the period's end (`as_of_sources`)."""
+    from django.db.models import Sum
+
+    from wenming.cases.models import KpiFormula
 
     if dimension not in DIMENSIONS:
         raise ValidationError(_("未知的统计维度：%(d)s") % {"d": dimension}, code="dimension")
     now = now or timezone.now()
     field_name, _label = DIMENSIONS[dimension]
-    base = (queryset if queryset is not None else Case.objects.all()).filter(
-        q_due(period, now) | q_dispatched(period, now)
-    )
+    group = f"now_{field_name}" if field_name else None
     aggregates = {c.code: Count("pk", filter=c.q(period, now)) for c in COUNTS}
-    aggregates["avg_handling_seconds"] = Avg("handling_seconds", filter=q_handled(period, now))
-    if field_name:
-        grouped = list(base.order_by().values(field_name).annotate(**aggregates))
-        labels = _labels(dimension, [g[field_name] for g in grouped])
-    else:
-        grouped = [base.aggregate(**aggregates)]
-        labels = {}
+    aggregates["handling_seconds_sum"] = Sum("handling_seconds", filter=q_handled(period, now))
+    aggregates["handling_seconds_n"] = Count("handling_seconds", filter=q_handled(period, now))
+    merged: dict = {}
+    for source in as_of_sources(period, now, queryset):
+        base = source.filter(q_due(period, now) | q_dispatched(period, now))
+        if group:
+            parts = list(base.order_by().values(group).annotate(**aggregates))
+        else:
+            parts = [base.aggregate(**aggregates)]
+        for part in parts:
+            key = part.get(group) if group else None
+            into = merged.setdefault(key, {name: 0 for name in aggregates})
+            for name in aggregates:
+                into[name] += part[name] or 0
+    if not field_name and not merged:
+        merged[None] = {name: 0 for name in aggregates}
+    labels = _labels(dimension, list(merged)) if field_name else {}
     formulas = list(KpiFormula.objects.active()) if formulas is None else formulas
     rows = []
-    for g in grouped:
-        key = g.get(field_name) if field_name else None
+    for key, g in merged.items():
         counts = {c.code: g[c.code] for c in COUNTS}
         rates = {r.code: _ratio(counts[r.numerator], counts[r.denominator]) for r in RATES}
-        avg = g["avg_handling_seconds"]
+        n = g["handling_seconds_n"]
+        avg = g["handling_seconds_sum"] / n if n else None
         label = labels.get(key, str(_("未指定"))) if field_name else str(_("全区"))
         row = KpiRow(key, label, counts, rates, round(avg / 3600, 2) if avg is not None else None)
         row.scores = {f.name: score(f.expression, row) for f in formulas}
