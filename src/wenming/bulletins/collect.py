@@ -32,9 +32,9 @@ from wenming.cases.choices import CaseState, EventKind, PhotoStage
 from wenming.cases.models import Case, CaseEvent, CasePhoto, KpiFormula
 from wenming.inspections.choices import RoundKind, RoundState
 from wenming.inspections.models import Inspection, Observation, Round
-from wenming.scoring import deductions, live
+from wenming.scoring import bases, deductions, live
 from wenming.scoring.choices import Dimension
-from wenming.scoring.engine import ScoredPoint, rank, roll_up, sub_score
+from wenming.scoring.engine import ScoredPoint, roll_up, sub_score
 from wenming.scoring.figures import frozen_snapshot, ranking
 from wenming.scoring.models import SnapshotPoint
 from wenming.standards.models import PointType
@@ -46,11 +46,10 @@ EXCLUDED_STATES = (CaseState.MERGED, CaseState.REJECTED)
 RANK_DIMENSIONS = (Dimension.STREET, Dimension.UNIT, Dimension.GROUP)
 
 
-def ranking_formula() -> str:
+def ranking_formula(basis: str = bases.DEFAULT) -> str:
     return _(
-        "点位得分 = 实得分 ÷ 应得分 × 100；排名依据参评点位平均得分，由高到低，得分相同者并列；"
-        "过关率 = 过关点位数 ÷ 参评点位数（点位全部适用测评标准均符合为过关）"
-    )
+        "点位得分 = 实得分 ÷ 应得分 × 100；%(rule)s过关率 = 过关点位数 ÷ 参评点位数（点位全部适用测评标准均符合为过关）"
+    ) % {"rule": bases.rule_text(basis)}
 
 
 @dataclass
@@ -63,6 +62,7 @@ class Spec:
     theme: object | None = None
     unit: object | None = None
     top_n: int = 3
+    basis: str = bases.DEFAULT
 
 
 def spec_of(bulletin) -> Spec:
@@ -80,6 +80,7 @@ def spec_of(bulletin) -> Spec:
         theme=bulletin.theme if bulletin.kind == BulletinKind.SPECIAL else None,
         unit=bulletin.subject_unit if bulletin.kind == BulletinKind.SPECIAL else None,
         top_n=bulletin.top_n or 3,
+        basis=getattr(bulletin, "ranking_basis", "") or bases.DEFAULT,
     )
 
 
@@ -178,28 +179,36 @@ def points_of(spec: Spec) -> Points:
     return Points(results, items, False)
 
 
+def _ranking_row(r, label: str, rank_no, tied: bool, basis: bases.Basis) -> dict:
+    """One ranking line: the three bases printed (two decimals, half up), the one ranked by as `value`."""
+    return {
+        "rank": rank_no, "tied": tied, "label": label, "points": r.points, "passed": r.passed,
+        "pass_rate": _r(r.pass_rate, 4), "mean_score": bases.printed(r.mean_score),
+        "score_rate": bases.printed(r.score_rate), "compliance_rate": bases.printed(r.compliance_rate),
+        "observations": r.observations, "compliant_observations": r.compliant_observations,
+        "value": bases.printed(basis.value(r)),
+    }  # fmt: skip
+
+
 def _ranking_rows(spec: Spec, points: Points, dimension: str) -> list[dict]:
+    basis = bases.get(spec.basis)
     if points.frozen:
-        rows = ranking(spec.round, dimension).rows
-        return [
-            {
-                "rank": r.rank, "tied": r.tied, "label": r.label, "points": r.points, "passed": r.passed,
-                "pass_rate": _r(r.pass_rate, 4), "mean_score": _r(r.mean_score),
-            }
-            for r in rows
-        ]  # fmt: skip
+        rows = ranking(spec.round, dimension, basis=basis.code).rows
+        return [_ranking_row(r, r.label, r.rank, r.tied, basis) for r in rows]
     rolled = roll_up(points.items[dimension], dimension)
     names = live.labels(dimension, rolled.keys())
-    out = []
-    for r in rank(list(rolled.values()), key=lambda x: x.mean_score):
-        out.append(
-            {
-                "rank": r.rank, "tied": r.tied, "label": names.get(r.item.key, str(r.item.key)),
-                "points": r.item.points, "passed": r.item.passed, "pass_rate": _r(r.item.pass_rate, 4),
-                "mean_score": _r(r.item.mean_score),
-            }
-        )  # fmt: skip
-    return out
+    return [
+        _ranking_row(r.item, names.get(r.item.key, str(r.item.key)), r.rank, r.tied, basis)
+        for r in bases.rank_by(list(rolled.values()), basis)
+    ]
+
+
+def ranking_of(spec: Spec, points: Points, dimension: str) -> dict:
+    basis = bases.get(spec.basis)
+    return {
+        "basis": basis.code, "basis_label": str(basis.label), "basis_unit": str(basis.unit),
+        "formula": ranking_formula(basis.code), "rows": _ranking_rows(spec, points, dimension),
+    }  # fmt: skip
 
 
 def compliance_table(results: list[PointResult]) -> dict:
@@ -594,8 +603,7 @@ def collect(spec: Spec, *, now=None, progress=None) -> dict:
         for c in sorted(_with_rows(rebound_cases(spec)), key=_row_order)
     ]
     tell(6, _("计算排名"))
-    formula = ranking_formula()
-    rankings = {str(d): {"formula": formula, "rows": _ranking_rows(spec, points, d)} for d in RANK_DIMENSIONS}
+    rankings = {str(d): ranking_of(spec, points, d) for d in RANK_DIMENSIONS}
     handling = unit_handling(spec, now)
     tell(8, _("统计易扣分点与上期对比"))
     point_ids = {r.point_id for r in results} if spec.unit is not None else None

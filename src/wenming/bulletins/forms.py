@@ -7,6 +7,8 @@ from wenming.bulletins import variables
 from wenming.bulletins.choices import BulletinKind, RuleKind, Subject
 from wenming.bulletins.models import AppraisalScheme
 from wenming.cases.kpis import PERIOD_HELP
+from wenming.scoring.bases import CHOICES as RANKING_BASES
+from wenming.scoring.bases import DEFAULT as DEFAULT_BASIS
 
 
 class BulletinCreateForm(forms.Form):
@@ -26,6 +28,10 @@ class BulletinCreateForm(forms.Form):
         label=_("标题"), required=False, max_length=200, help_text=_("留空则按类型和期间自动拟定")
     )
     top_n = forms.IntegerField(label=_("红黑榜名额"), min_value=1, max_value=20, initial=3)
+    ranking_basis = forms.ChoiceField(
+        label=_("排名依据"), choices=RANKING_BASES, initial=DEFAULT_BASIS,
+        help_text=_("符合率 = 符合的测评结果数 ÷ 适用的测评结果数；得分率 = 实得分 ÷ 应得分；平均得分 = 各点位得分的平均值"),
+    )  # fmt: skip
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

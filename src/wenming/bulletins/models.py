@@ -40,6 +40,8 @@ from wenming.bulletins.querysets import (
     BulletinQuerySet,
 )
 from wenming.core.models import AuthoredModel, TimeStampedModel
+from wenming.scoring.bases import CHOICES as RANKING_BASES
+from wenming.scoring.bases import DEFAULT as DEFAULT_BASIS
 
 
 def generated_storage() -> FileSystemStorage:
@@ -115,6 +117,10 @@ class Bulletin(AuthoredModel):
     requirements = models.TextField(_("工作要求"), blank=True, help_text=_("每行一条，文中编号为 1. 2. 3."))
     remarks = models.TextField(_("备注"), blank=True)
     top_n = models.PositiveSmallIntegerField(_("红黑榜名额"), default=3)
+    ranking_basis = models.CharField(
+        _("排名依据"), max_length=20, choices=RANKING_BASES, default=DEFAULT_BASIS,
+        help_text=_("符合率、得分率或平均得分；通报的每个排名都注明所用依据"),
+    )  # fmt: skip
     # the snapshot: every figure and row the documents print; frozen once published
     data = models.JSONField(_("数据快照"), default=dict, blank=True)
     data_hash = models.CharField(_("数据指纹（SHA-256）"), max_length=64, blank=True)
