@@ -384,6 +384,23 @@ class Named:
         return case.unit.name, person.name if person else ""
 
 
+def overdue_days(deadline, now, overdue: bool = True) -> dict:
+    """超期天数 of an overdue case, counted by local dates: working days after the deadline's day up to and
+    including today (statutory calendar with 调休), with the calendar days beside."""
+    import datetime
+
+    from wenming.core.workcal import is_working_day
+
+    if not overdue or deadline is None:
+        return {"overdue_days": 0, "overdue_calendar_days": 0}
+    first, today = timezone.localdate(deadline), timezone.localdate(now)
+    calendar_days = max(0, (today - first).days)
+    working = sum(
+        1 for i in range(1, calendar_days + 1) if is_working_day(first + datetime.timedelta(days=i))
+    )
+    return {"overdue_days": working, "overdue_calendar_days": calendar_days}
+
+
 def problem_row(case: Case, now, *, photos: bool = True, named: Named | None = None) -> dict:
     unit_name, person_name = (named or Named(timezone.localdate(now)))(case)
     overdue = case.is_overdue(now)
@@ -404,7 +421,7 @@ def problem_row(case: Case, now, *, photos: bool = True, named: Named | None = N
         if case.fixed_on_spot and case.state == CaseState.CLOSED
         else case.get_state_display(),
         "overdue": overdue,
-        "overdue_days": max(0, (now - case.fix_deadline).days) if overdue else 0,
+        **overdue_days(case.fix_deadline, now, overdue),
         "closed_at": _local(case.closed_at),
     }
     if photos:

@@ -43,7 +43,10 @@ from wenming.inspections.choices import ObservationResult, RoundKind
 
 CITY_KINDS = frozenset({RoundKind.OFFICIAL, RoundKind.CITY_QUARTERLY})
 # Rates where more is worse: their best value (MissingRate.BEST) is 0.
-WORSE_RATES = frozenset({"late_closing_rate", "rework_rate", "extension_rate", "overdue_open_rate"})
+WORSE_RATES = frozenset(
+    {"late_closing_rate", "rework_rate", "extension_rate", "overdue_open_rate", "rework_event_rate",
+     "extension_event_rate"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ Counts (each a subset of 应处置数, so every rate is between 0 and 1):
 
 Rates: 处置率 = 处置数 / 应处置数; 按期处置率 = 按期处置数 / 应处置数; 结案率 = 结案数 / 应结案数;
 按期结案率 = 按期结案数 / 应结案数; 超期结案率 = 超期结案数 / 应结案数; 返工率 = 返工案件数 / 应结案数;
-延期率 = 延期案件数 / 应处置数; 超期待处置率 = 超期待处置数 / 应处置数; 满意率 = 满意数 / 回访数;
+延期率 = 延期案件数 / 应处置数 (both PER CASE: a case reworked twice counts once; 按次返工率 = 返工次数 / 应结案数 and
+按次延期率 = 延期次数 / 应处置数 count every rework / approved extension — the formula names the one it uses); 超期待处置率 = 超期待处置数 / 应处置数; 满意率 = 满意数 / 回访数;
 平均处置时长 = mean working hours from the clock start (dispatch, reopening or unparking) to the fix report,
 over the handled cases. A rate with a zero denominator is shown as "—" (None), never as 0 or 100 %.
 """
@@ -192,6 +193,7 @@ class Count_:
     label: str
     definition: str
     q: object  # (Period, now) -> Q
+    sum_field: str = ""  # counts events (the sum of this per-case counter) instead of cases
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,20 @@ COUNTS: tuple[Count_, ...] = (
     Count_("closed_late", _("超期结案数"), _("结案数中，被采纳的整改反馈晚于处置时限"), q_closed_late),
     Count_("reworked", _("返工案件数"), _("应结案案件中，至少返工一次"), q_reworked),
     Count_("extended", _("延期案件数"), _("应处置案件中，至少批准延期一次"), q_extended),
+    Count_(
+        "rework_events",
+        _("返工次数"),
+        _("应结案案件截至期末的返工次数之和（一件返工两次计 2）"),
+        q_reworked,
+        sum_field="reworks",
+    ),
+    Count_(
+        "extension_events",
+        _("延期次数"),
+        _("应处置案件截至期末批准延期的次数之和（一件延期两次计 2）"),
+        q_extended,
+        sum_field="extensions",
+    ),
     Count_("overdue_open", _("超期待处置数"), _("应处置案件中，已过处置时限且期末仍未处置"), q_overdue_open),
     Count_("surveyed", _("回访数"), _("应处置案件中，已回访并记录满意度"), q_surveyed),
     Count_("satisfied", _("满意数"), _("回访数中，评价为满意或基本满意"), q_satisfied),
@@ -242,8 +258,34 @@ RATES: tuple[Rate, ...] = (
     Rate("closing_rate", _("结案率"), "closed", "due", _("结案数 ÷ 应结案数")),
     Rate("on_time_closing_rate", _("按期结案率"), "closed_on_time", "due", _("按期结案数 ÷ 应结案数")),
     Rate("late_closing_rate", _("超期结案率"), "closed_late", "due", _("超期结案数 ÷ 应结案数")),
-    Rate("rework_rate", _("返工率"), "reworked", "due", _("返工案件数 ÷ 应结案数")),
-    Rate("extension_rate", _("延期率"), "extended", "due", _("延期案件数 ÷ 应处置数")),
+    Rate(
+        "rework_rate",
+        _("返工率"),
+        "reworked",
+        "due",
+        _("返工案件数 ÷ 应结案数（按案件：返工多次的案件计 1）"),
+    ),
+    Rate(
+        "extension_rate",
+        _("延期率"),
+        "extended",
+        "due",
+        _("延期案件数 ÷ 应处置数（按案件：延期多次的案件计 1）"),
+    ),
+    Rate(
+        "rework_event_rate",
+        _("按次返工率"),
+        "rework_events",
+        "due",
+        _("返工次数 ÷ 应结案数（按次：每次返工都计）"),
+    ),
+    Rate(
+        "extension_event_rate",
+        _("按次延期率"),
+        "extension_events",
+        "due",
+        _("延期次数 ÷ 应处置数（按次：每次批准延期都计）"),
+    ),
     Rate("overdue_open_rate", _("超期待处置率"), "overdue_open", "due", _("超期待处置数 ÷ 应处置数")),
     Rate("satisfaction_rate", _("满意率"), "satisfied", "surveyed", _("满意数 ÷ 回访数")),
 )
@@ -372,7 +414,12 @@ def compute(
     now = now or timezone.now()
     field_name, _label = DIMENSIONS[dimension]
     group = f"now_{field_name}" if field_name else None
-    aggregates = {c.code: Count("pk", filter=c.q(period, now)) for c in COUNTS}
+    aggregates = {
+        c.code: Sum(c.sum_field, filter=c.q(period, now))
+        if c.sum_field
+        else Count("pk", filter=c.q(period, now))
+        for c in COUNTS
+    }
     aggregates["handling_seconds_sum"] = Sum("handling_seconds", filter=q_handled(period, now))
     aggregates["handling_seconds_n"] = Count("handling_seconds", filter=q_handled(period, now))
     merged: dict = {}
@@ -463,11 +510,11 @@ TEMPLATE_FORMULAS = (
     (
         "处置综合得分",
         "处置率*30 + 按期处置率*20 + (1-返工率)*20 + (1-超期待处置率)*20 + (1-延期率)*10",
-        "处置率×30 + 按期处置率×20 + (1−返工率)×20 + (1−超期待处置率)×20 + (1−延期率)×10（满分 100）",
+        "处置率×30 + 按期处置率×20 + (1−返工率)×20 + (1−超期待处置率)×20 + (1−延期率)×10（满分 100；返工率、延期率按案件计）",
     ),
     (
         "结案综合得分",
         "((按期结案率 + 0.4*超期结案率)*0.8 + (1-延期率)*0.1 + (1-返工率)*0.1) * 100",
-        "(按期结案率 + 0.4×超期结案率)×80% + (1−延期率)×10% + (1−返工率)×10%（换算为百分制）",
+        "(按期结案率 + 0.4×超期结案率)×80% + (1−延期率)×10% + (1−返工率)×10%（换算为百分制；返工率、延期率按案件计）",
     ),
 )

@@ -192,15 +192,22 @@ def problem_table(key: str, caption: str, rows: list[dict], empty: str) -> Table
     )  # fmt: skip
 
 
+def _overdue_days(row: dict) -> str:
+    """Working days with the calendar days beside, e.g. "2（4）"; older snapshots had calendar days only."""
+    if "overdue_calendar_days" not in row:
+        return str(row["overdue_days"])
+    return f"{row['overdue_days']}（{row['overdue_calendar_days']}）"
+
+
 def overdue_table(rows: list[dict]) -> Table:
     body = [
         [str(i), r["code"], r["unit"], r["place"] or r["street"], r["person"] or "—", r["category"], r["deadline"],
-         str(r["overdue_days"])]
+         _overdue_days(r)]
         for i, r in enumerate(rows, start=1)
     ]  # fmt: skip
     return Table(
         "overdue", _("超期未整改问题"),
-        [_("序号"), _("问题编号"), _("责任单位"), _("地点"), _("责任人"), _("问题类别"), _("整改时限"), _("超期天数")],
+        [_("序号"), _("问题编号"), _("责任单位"), _("地点"), _("责任人"), _("问题类别"), _("整改时限"), _("超期工作日（自然日）")],
         body, [0.7, 2.2, 2.4, 3, 1.2, 2, 2, 1.1], empty=_("无超期未整改问题。"),
     )  # fmt: skip
 
