@@ -73,19 +73,21 @@ def test_unit_handling_formula_by_hand_with_a_tie(ds, templates):
 
 
 def test_closing_formula_without_cases_due_gives_no_score_unless_told_how_to_count_it(ds, templates):
-    """September: 区市政园林局 was inspected (P1) but has no case due any more (F was reopened: its deadline is
-    now 27 October), so every rate lacks a denominator."""
+    """1–12 October: every point was inspected on the 12th, but no case was due yet (A, B, D fall due on the
+    13th; F, closed in September, stands closed at the end of September — its October reopening is later), so
+    区市政园林局's rates lack a denominator. (September itself now has F due and closed: domain.md §8.)"""
     scheme = templates["unit_closing"]
-    run = appraisal.run_appraisal(actor=ds.office, scheme=scheme, period_code="2026-09", now=NOW)
+    period = "2026-10-01~2026-10-12"
+    run = appraisal.run_appraisal(actor=ds.office, scheme=scheme, period_code=period, now=NOW)
     u1 = run.results.get(unit=ds.u1)
     assert (u1.score, u1.rank, u1.value("due")) == (None, None, 0.0)
     assert "本期无应处置（应结案）案件" in u1.error
     appraisal.save_scheme(actor=ds.office, scheme=scheme, missing_rate="best")
-    best = appraisal.run_appraisal(actor=ds.office, scheme=scheme, period_code="2026-09", now=NOW)
-    assert _scores(best)["区市政园林局"] == (100.0, 1, False)  # (1 + 0.4×0)×0.8 + (1−0)×0.1 + (1−0)×0.1
+    best = appraisal.run_appraisal(actor=ds.office, scheme=scheme, period_code=period, now=NOW)
+    assert _scores(best)["区市政园林局"] == (100.0, 1, True)  # (1 + 0.4×0)×0.8 + (1−0)×0.1 + (1−0)×0.1
     appraisal.save_scheme(actor=ds.office, scheme=scheme, missing_rate="worst")
-    worst = appraisal.run_appraisal(actor=ds.office, scheme=scheme, period_code="2026-09", now=NOW)
-    assert _scores(worst)["区市政园林局"] == (32.0, 1, False)  # (0 + 0.4×1)×0.8 + 0 + 0
+    worst = appraisal.run_appraisal(actor=ds.office, scheme=scheme, period_code=period, now=NOW)
+    assert _scores(worst)["区市政园林局"] == (32.0, 1, True)  # (0 + 0.4×1)×0.8 + 0 + 0
     august = appraisal.run_appraisal(actor=ds.office, scheme=scheme, period_code="2026-08", now=NOW)
     assert august.results.count() == 0  # no unit has any figure in August
 

@@ -1,6 +1,7 @@
 """Forms of the bulletins app: one per action, feeding the services (which decide and validate)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wenming.bulletins import variables
@@ -82,6 +83,26 @@ def variable_choices():
 
 
 class SchemeForm(forms.ModelForm):
+    reward_text = forms.CharField(
+        label=_("奖惩档次"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("每行一档：“名次 1-3 = 5000 红榜奖励”或“得分 0-60 = -2000 扣罚”（元，负数为扣罚）；自上而下第一个符合的档次生效"),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance and self.instance.pk and not self.is_bound:
+            from wenming.bulletins.appraisal import bands_text
+
+            self.initial["reward_text"] = bands_text(self.instance.reward_bands)
+
+    def clean_reward_text(self):
+        from wenming.bulletins.appraisal import parse_bands
+
+        try:
+            return parse_bands(self.cleaned_data.get("reward_text", ""))
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict.get("reward_bands", exc.messages))
+
     class Meta:
         model = AppraisalScheme
         fields = ["name", "subject", "formula", "description", "missing_rate", "max_bonus", "max_deduction",

@@ -305,6 +305,10 @@ class AppraisalScheme(TimeStampedModel):
     max_deduction = models.FloatField(_("扣分上限"), null=True, blank=True)
     min_score = models.FloatField(_("最低分"), null=True, blank=True)
     max_score = models.FloatField(_("最高分"), null=True, blank=True)
+    reward_bands = models.JSONField(
+        _("奖惩档次"), default=list, blank=True,
+        help_text=_("按名次或得分对应奖惩金额（元，负数为扣罚）；自上而下第一个符合的档次生效"),
+    )  # fmt: skip
     is_active = models.BooleanField(_("启用"), default=True)
     template_key = models.CharField(_("模板"), max_length=40, blank=True, editable=False)
     order = models.PositiveIntegerField(_("排序"), default=0)
@@ -413,6 +417,10 @@ class AppraisalResult(models.Model):
     final_score = models.FloatField(_("最终得分"), null=True, blank=True)
     rank = models.PositiveIntegerField(_("名次"), null=True, blank=True)
     tied = models.BooleanField(_("并列"), default=False)
+    amount = models.FloatField(
+        _("奖惩金额（元）"), null=True, blank=True, help_text=_("正数为奖励，负数为扣罚")
+    )
+    amount_basis = models.CharField(_("奖惩依据"), max_length=300, blank=True)
     error = models.CharField(_("计算说明"), max_length=300, blank=True)
 
     objects = AppraisalResultQuerySet.as_manager()

@@ -285,6 +285,7 @@ class SchemeEditView(OfficeRequiredMixin, View):
         rules = RuleFormSet(request.POST, prefix="rules")
         if form.is_valid() and rules.is_valid():
             values = {f: form.cleaned_data[f] for f in form.Meta.fields}
+            values["reward_bands"] = form.cleaned_data["reward_text"]
             kept = [
                 r.cleaned_data for r in rules.forms if r.cleaned_data and not r.cleaned_data.get("DELETE")
             ]
