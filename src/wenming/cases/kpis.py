@@ -187,6 +187,31 @@ def q_dispatched(p: Period, now) -> Q:
     return POPULATION & Q(dispatched_at__gte=p.start, dispatched_at__lt=p.end)
 
 
+# Coordination (协调): cases at 央属/省属/市属 units, with the coordination clock instead of a fix deadline.
+COORDINATION_POPULATION = Q(coordination_deadline__isnull=False) & ~Q(
+    state__in=[CaseState.MERGED, CaseState.REJECTED, CaseState.PARKED]
+)
+
+
+def q_coordination_due(p: Period, now) -> Q:
+    carried = Q(fix_reported_at__isnull=True) | Q(fix_reported_at__gte=p.start)
+    return (
+        COORDINATION_POPULATION
+        & Q(coordination_deadline__lt=p.end)
+        & (Q(coordination_deadline__gte=p.start) | carried)
+    )
+
+
+def q_coordination_done(p: Period, now) -> Q:
+    return q_coordination_due(p, now) & Q(fix_reported_at__isnull=False, fix_reported_at__lt=p.end)
+
+
+def q_coordination_on_time(p: Period, now) -> Q:
+    from django.db.models import F
+
+    return q_coordination_done(p, now) & Q(fix_reported_at__lte=F("coordination_deadline"))
+
+
 @dataclass(frozen=True)
 class Count_:
     code: str
@@ -249,6 +274,24 @@ COUNTS: tuple[Count_, ...] = (
     Count_("surveyed", _("回访数"), _("应处置案件中，已回访并记录满意度"), q_surveyed),
     Count_("satisfied", _("满意数"), _("回访数中，评价为满意或基本满意"), q_satisfied),
     Count_("dispatched", _("本期派遣数"), _("派遣时间在本期内的案件（参考数，不是分母）"), q_dispatched),
+    Count_(
+        "coordination_due",
+        _("协调应办结数"),
+        _("央属/省属/市属单位问题中，协调时限在本期内，或更早到期且本期开始时仍未协调完成的"),
+        q_coordination_due,
+    ),
+    Count_(
+        "coordination_done",
+        _("协调办结数"),
+        _("协调应办结案件中，期末前已协调完成（整改反馈）"),
+        q_coordination_done,
+    ),
+    Count_(
+        "coordination_on_time",
+        _("按期协调办结数"),
+        _("协调办结数中，协调完成不晚于协调时限"),
+        q_coordination_on_time,
+    ),
 )
 COUNT_BY_CODE = {c.code: c for c in COUNTS}
 
@@ -288,6 +331,20 @@ RATES: tuple[Rate, ...] = (
     ),
     Rate("overdue_open_rate", _("超期待处置率"), "overdue_open", "due", _("超期待处置数 ÷ 应处置数")),
     Rate("satisfaction_rate", _("满意率"), "satisfied", "surveyed", _("满意数 ÷ 回访数")),
+    Rate(
+        "coordination_rate",
+        _("协调办结率"),
+        "coordination_done",
+        "coordination_due",
+        _("协调办结数 ÷ 协调应办结数（央属/省属/市属单位问题）"),
+    ),
+    Rate(
+        "coordination_on_time_rate",
+        _("按期协调办结率"),
+        "coordination_on_time",
+        "coordination_due",
+        _("按期协调办结数 ÷ 协调应办结数"),
+    ),
 )
 AVG_HANDLING = (
     "avg_handling_hours",
@@ -424,7 +481,7 @@ def compute(
     aggregates["handling_seconds_n"] = Count("handling_seconds", filter=q_handled(period, now))
     merged: dict = {}
     for source in as_of_sources(period, now, queryset):
-        base = source.filter(q_due(period, now) | q_dispatched(period, now))
+        base = source.filter(q_due(period, now) | q_dispatched(period, now) | q_coordination_due(period, now))
         if group:
             parts = list(base.order_by().values(group).annotate(**aggregates))
         else:

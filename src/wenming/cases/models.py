@@ -154,6 +154,9 @@ class Case(PublicIdModel, AuthoredModel):
     dispatch_deadline = models.DateTimeField(_("派遣时限"), null=True, blank=True)
     fix_deadline = models.DateTimeField(_("处置时限"), null=True, blank=True)
     transfer_deadline = models.DateTimeField(_("退回审核时限"), null=True, blank=True)
+    coordination_deadline = models.DateTimeField(
+        _("协调时限"), null=True, blank=True, help_text=_("央属/省属/市属单位问题转入协调后的办结时限")
+    )
     clock_started_at = models.DateTimeField(_("计时起点"), null=True, blank=True)
     clock_cycle = models.PositiveIntegerField(_("计时轮次"), default=0)
     cycle_started_at = models.DateTimeField(_("本轮计时起点"), null=True, blank=True)
