@@ -115,6 +115,9 @@ def test_unit_counts_rates_and_formulas_are_exact(world, month):
         "extended": 1,
         "rework_events": 1,
         "extension_events": 1,
+        "coordination_due": 0,
+        "coordination_done": 0,
+        "coordination_on_time": 0,
         "overdue_open": 2,
         "surveyed": 2,
         "satisfied": 1,
@@ -132,6 +135,8 @@ def test_unit_counts_rates_and_formulas_are_exact(world, month):
         "satisfaction_rate": 1 / 2,
         "rework_event_rate": 1 / 7,
         "extension_event_rate": 1 / 7,
+        "coordination_rate": None,  # L (市供电公司) is the municipal unit's, not the bureau's
+        "coordination_on_time_rate": None,
     }
     # (2.5 + 14 + 6 + 28 + 63) working hours over the 5 handled cases
     assert bureau.avg_handling_hours == 22.7
