@@ -257,6 +257,8 @@ CASE_REMINDER_FRACTIONS = tuple(
     float(f) for f in env("WENMING_CASE_REMINDER_FRACTIONS", "0.75,1.0").split(",")
 )
 CASE_ESCALATION_LEVEL2_HOURS = float(env("WENMING_CASE_ESCALATION_LEVEL2_HOURS", "8"))
+# Coordination clock of cases at 央属/省属/市属 units: working days from the hand-over to coordination.
+CASE_COORDINATION_DAYS = float(env("WENMING_CASE_COORDINATION_DAYS", "15"))
 CASE_MAX_PHOTOS = int(env("WENMING_CASE_MAX_PHOTOS", "9"))
 
 # --- tasks ------------------------------------------------------------------------------------------

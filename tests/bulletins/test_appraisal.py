@@ -28,26 +28,32 @@ def _scores(run) -> dict:
 
 
 def test_street_competition_template_by_hand(ds, templates):
-    """湖里街道: 2 district problems not fixed on the spot (−1 each), 3 overdue cases (B, E, F: −2 each)
-    → 100 − 2 − 6 = 92. 殿前街道: 1 district problem (−1), 1 fixed on the spot (−0.5), 1 problem-free point
-    (P3: +1), 1 overdue case (D: −2) → 97.5."""
+    """湖里街道: 2 district problems not fixed on the spot (−1 each); of the overdue cases in its territory
+    (B, E, F) only E is the street's own (湖里街道办事处): B and F are 区市政园林局's → 100 − 2 − 2 = 96.
+    殿前街道: 1 district problem (−1), 1 fixed on the spot (−0.5), 1 problem-free point (P3: +1); its only
+    overdue case D is 区交通局's, not the street's → 99.5 (domain.md §8: overdue charged to the party
+    responsible, in the period it became overdue)."""
     run = appraisal.run_appraisal(
         actor=ds.office, scheme=templates["street_competition"], period_code="2026-10", now=NOW
     )
-    assert _scores(run) == {"殿前街道": (97.5, 1, False), "湖里街道": (92.0, 2, False)}
+    assert _scores(run) == {"殿前街道": (99.5, 1, False), "湖里街道": (96.0, 2, False)}
     s1 = run.results.get(area=ds.s1)
-    assert (s1.base, s1.bonus, s1.deduction) == (100.0, 0.0, 8.0)
+    assert (s1.base, s1.bonus, s1.deduction) == (100.0, 0.0, 4.0)
     assert [(c["variable"], c["value"], c["amount"]) for c in s1.contributions] == [
         ("city_problems_open", 0.0, 0.0), ("city_problems_on_spot", 0.0, 0.0), ("district_problems_open", 2.0, 2.0),
         ("district_problems_on_spot", 0.0, 0.0), ("city_clean_points", 0.0, 0.0), ("district_clean_points", 0.0, 0.0),
-        ("overdue_open", 3.0, 6.0),
+        ("overdue_new", 1.0, 2.0),
     ]  # fmt: skip
+    assert s1.figures["overdue_new"]["refs"] == {"cases": [ds.cases["E"].pk]}
+    # the territory count stays available as its own variable (a scheme may choose it, and says so)
+    assert s1.value("overdue_open") == 3.0
     s2 = run.results.get(area=ds.s2)
     assert (
         s2.value("district_problems_on_spot"),
         s2.value("district_clean_points"),
         s2.value("overdue_open"),
-    ) == (1.0, 1.0, 1.0)
+        s2.value("overdue_new"),
+    ) == (1.0, 1.0, 1.0, 0.0)
 
 
 def test_unit_handling_formula_by_hand_with_a_tie(ds, templates):
@@ -67,19 +73,21 @@ def test_unit_handling_formula_by_hand_with_a_tie(ds, templates):
 
 
 def test_closing_formula_without_cases_due_gives_no_score_unless_told_how_to_count_it(ds, templates):
-    """September: 区市政园林局 was inspected (P1) but has no case due any more (F was reopened: its deadline is
-    now 27 October), so every rate lacks a denominator."""
+    """1–12 October: every point was inspected on the 12th, but no case was due yet (A, B, D fall due on the
+    13th; F, closed in September, stands closed at the end of September — its October reopening is later), so
+    区市政园林局's rates lack a denominator. (September itself now has F due and closed: domain.md §8.)"""
     scheme = templates["unit_closing"]
-    run = appraisal.run_appraisal(actor=ds.office, scheme=scheme, period_code="2026-09", now=NOW)
+    period = "2026-10-01~2026-10-12"
+    run = appraisal.run_appraisal(actor=ds.office, scheme=scheme, period_code=period, now=NOW)
     u1 = run.results.get(unit=ds.u1)
     assert (u1.score, u1.rank, u1.value("due")) == (None, None, 0.0)
     assert "本期无应处置（应结案）案件" in u1.error
     appraisal.save_scheme(actor=ds.office, scheme=scheme, missing_rate="best")
-    best = appraisal.run_appraisal(actor=ds.office, scheme=scheme, period_code="2026-09", now=NOW)
-    assert _scores(best)["区市政园林局"] == (100.0, 1, False)  # (1 + 0.4×0)×0.8 + (1−0)×0.1 + (1−0)×0.1
+    best = appraisal.run_appraisal(actor=ds.office, scheme=scheme, period_code=period, now=NOW)
+    assert _scores(best)["区市政园林局"] == (100.0, 1, True)  # (1 + 0.4×0)×0.8 + (1−0)×0.1 + (1−0)×0.1
     appraisal.save_scheme(actor=ds.office, scheme=scheme, missing_rate="worst")
-    worst = appraisal.run_appraisal(actor=ds.office, scheme=scheme, period_code="2026-09", now=NOW)
-    assert _scores(worst)["区市政园林局"] == (32.0, 1, False)  # (0 + 0.4×1)×0.8 + 0 + 0
+    worst = appraisal.run_appraisal(actor=ds.office, scheme=scheme, period_code=period, now=NOW)
+    assert _scores(worst)["区市政园林局"] == (32.0, 1, True)  # (0 + 0.4×1)×0.8 + 0 + 0
     august = appraisal.run_appraisal(actor=ds.office, scheme=scheme, period_code="2026-08", now=NOW)
     assert august.results.count() == 0  # no unit has any figure in August
 
@@ -218,8 +226,8 @@ def test_export_for_the_third_party_appraiser(ds, templates):
     rows = list(wb["考核结果"].iter_rows(values_only=True))
     codes = rows[1]
     first = dict(zip(codes, rows[2], strict=True))
-    assert rows[2][:8] == (1, "殿前街道", 100, 1, 3.5, 97.5, 0, 97.5)
-    assert (first["district_clean_points"], first["overdue_open"]) == (1, 1)
+    assert rows[2][:8] == (1, "殿前街道", 100, 1, 1.5, 99.5, 0, 99.5)
+    assert (first["district_clean_points"], first["overdue_open"], first["overdue_new"]) == (1, 1, 0)
     info = {r[0]: r[1] for r in wb["考核方案"].iter_rows(values_only=True) if r and r[0]}
     assert info["基础公式"] == "100" and info["方案"] == "街道（社区）创建竞赛"
 

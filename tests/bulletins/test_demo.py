@@ -47,3 +47,22 @@ def test_load_bulletins_makes_downloadable_documents_once(ds, capsys):
     # a second run changes nothing
     load_bulletins(DemoContext(seed=1))
     assert Bulletin.objects.count() == 3 and AppraisalRun.objects.count() == 2
+
+
+def test_the_demo_steps_bulletins_name_only_people_of_the_rows_unit(ds):
+    """The demo's bulletin step over a month with an upheld transfer (B moved to 区交通局): every published
+    snapshot names only people of the row's unit (docs/domain-rules.md §1)."""
+    from tests.bulletins.helpers import local
+    from tests.bulletins.test_domain_rules_named import assert_people_of_their_units
+    from wenming.cases import services as case_services
+
+    b = case_services.transition(ds.cases["B"], "transfer", actor=ds.handler_u1, note="非本单位职责",
+                                 at=local(2026, 10, 12, 14, 0))  # fmt: skip
+    case_services.dispatch(b, actor=ds.office, unit=ds.u2, at=local(2026, 10, 12, 15, 0))
+    make_user("office", username="office")
+    make_user("leader", username="leader")
+    load_bulletins(DemoContext(seed=1))
+    bulletins = list(Bulletin.objects.exclude(data={}))
+    assert bulletins
+    for bulletin in bulletins:
+        assert_people_of_their_units(bulletin.data)

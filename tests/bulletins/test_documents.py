@@ -97,12 +97,13 @@ def test_monthly_snapshot_compares_with_september_and_lists_overdue_and_rebounds
         "pass_rate": 0.0,
         "problems": 1,
     }
-    overdue = {r["code"]: r["overdue_days"] for r in data["overdue"]}
+    # 超期天数: working days after the deadline's day up to today (calendar days beside); NOW is Mon 16 Nov
+    overdue = {r["code"]: (r["overdue_days"], r["overdue_calendar_days"]) for r in data["overdue"]}
     assert overdue == {
-        ds.cases["B"].code: 34,
-        ds.cases["E"].code: 26,
-        ds.cases["F"].code: 20,
-        ds.cases["D"].code: 34,
+        ds.cases["B"].code: (24, 34),  # deadline Tue 13 Oct
+        ds.cases["E"].code: (18, 26),  # deadline Wed 21 Oct
+        ds.cases["F"].code: (14, 20),  # deadline Tue 27 Oct
+        ds.cases["D"].code: (24, 34),
     }
     assert [r["code"] for r in data["rebounds"]] == [ds.cases["F"].code]
     theme = next(t for t in data["themes"] if t["name"] == "保洁（测试）")

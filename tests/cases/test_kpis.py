@@ -11,6 +11,8 @@ from wenming.cases.models import Case, KpiFormula
 
 NOW = local(2025, 11, 15, 12, 0)
 OCT = kpis.parse_period("2025-10")
+# Follow-up calls made before the month closed: a past period counts what stood at its end (domain.md §8).
+SURVEYED = local(2025, 10, 31, 12, 0)
 
 
 def _d(hours):
@@ -38,12 +40,12 @@ def month(world):
     # A: fixed on time, closed, satisfied
     a = close(fix(dispatched(mon), local(2025, 10, 13, 15, 0)), local(2025, 10, 14, 9, 0))
     cases["A"] = services.transition(
-        a, "record_satisfaction", actor=w.office, satisfaction="satisfied", at=NOW
+        a, "record_satisfaction", actor=w.office, satisfaction="satisfied", at=SURVEYED
     )
     # B: fixed late, closed late, dissatisfied
     b = close(fix(dispatched(mon), local(2025, 10, 15, 10, 0)), local(2025, 10, 15, 11, 0))
     cases["B"] = services.transition(
-        b, "record_satisfaction", actor=w.office, satisfaction="dissatisfied", at=NOW
+        b, "record_satisfaction", actor=w.office, satisfaction="dissatisfied", at=SURVEYED
     )
     # C: reworked once, then fixed on time and closed
     c = fix(dispatched(mon), local(2025, 10, 13, 11, 0))
@@ -111,6 +113,11 @@ def test_unit_counts_rates_and_formulas_are_exact(world, month):
         "closed_late": 2,
         "reworked": 1,
         "extended": 1,
+        "rework_events": 1,
+        "extension_events": 1,
+        "coordination_due": 0,
+        "coordination_done": 0,
+        "coordination_on_time": 0,
         "overdue_open": 2,
         "surveyed": 2,
         "satisfied": 1,
@@ -126,6 +133,10 @@ def test_unit_counts_rates_and_formulas_are_exact(world, month):
         "extension_rate": 1 / 7,
         "overdue_open_rate": 2 / 7,
         "satisfaction_rate": 1 / 2,
+        "rework_event_rate": 1 / 7,
+        "extension_event_rate": 1 / 7,
+        "coordination_rate": None,  # L (市供电公司) is the municipal unit's, not the bureau's
+        "coordination_on_time_rate": None,
     }
     # (2.5 + 14 + 6 + 28 + 63) working hours over the 5 handled cases
     assert bureau.avg_handling_hours == 22.7
@@ -243,3 +254,21 @@ def test_formulas_are_validated_against_the_kpi_names(world):
 
 def test_template_formulas_are_shipped(db):
     assert list(KpiFormula.objects.values_list("name", flat=True)) == ["处置综合得分", "结案综合得分"]
+
+
+def test_rework_and_extension_rates_per_case_and_per_event(month, world):
+    """A new case of the bureau reworked twice in October: per case it counts once (with C: 2 of 8 due), per
+    event twice (with C: 3 of 8) — docs/domain-rules.md, 返工率 / 按次返工率."""
+    w = world
+    case = services.dispatch(new_case(w, at=local(2025, 10, 20, 9, 0)), actor=w.office, unit=w.bureau,
+                             at=local(2025, 10, 20, 10, 0))  # fmt: skip
+    for hour in (11, 13):
+        case = services.report_fix(case, actor=w.handler, photos=[jpeg()], at=local(2025, 10, 20, hour, 0))
+        case = services.verify_fix(case, actor=w.office, passed=False, note="未整改到位", photos=[jpeg()],
+                                   at=local(2025, 10, 20, hour + 1, 0))  # fmt: skip
+    bureau = by_key(kpis.compute("unit", OCT, now=NOW))[w.bureau.pk]
+    assert (bureau.counts["due"], bureau.counts["reworked"], bureau.counts["rework_events"]) == (8, 2, 3)
+    assert bureau.rates["rework_rate"] == 2 / 8
+    assert bureau.rates["rework_event_rate"] == 3 / 8
+    ids = kpis.case_ids("rework_events", OCT, NOW)
+    assert Case.objects.get(pk=case.pk).pk in ids and month["C"].pk in ids

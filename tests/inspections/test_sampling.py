@@ -69,7 +69,29 @@ def test_type_with_no_points_at_all_is_warned():
         type_names={"ZZ": "火车站"},
     )
     assert result.point_ids == []
-    assert result.warnings == ["点位类型「火车站」在库点位只有 0 个，少于计划的 2 个，已全部抽取。"]
+    assert result.warnings == [
+        "点位类型「火车站」在库点位只有 0 个，少于计划的 2 个，已全部抽取。",
+        "抽样方案未包含以下点位类型，本轮不会测评这些类型：A（在库 3 个）",
+    ]
+
+
+def test_a_plan_that_leaves_out_a_point_type_says_so_before_publishing():
+    """docs/domain-rules.md §6: the evaluators draw every type; a plan without one is flagged in the preview."""
+    points = inventory({"BJXX": {"s1": 20}, "NMSC": {"s1": 4}, "GY": {"s2": 2}})
+    names = {"BJXX": "背街小巷", "NMSC": "农贸市场", "GY": "公园"}
+    result = draw(points, Plan(mode="random", per_type={"BJXX": 5, "NMSC": 0}), seed=5, type_names=names)
+    assert result.warnings == [
+        "抽样方案未包含以下点位类型，本轮不会测评这些类型：公园（在库 2 个）、农贸市场（在库 4 个）"
+    ]
+    full = draw(
+        points, Plan(mode="random", per_type={"BJXX": 5, "NMSC": 1, "GY": 1}), seed=5, type_names=names
+    )
+    assert full.warnings == []
+    explicit = draw(points, Plan.from_json({"mode": "explicit", "point_codes": ["BJXX-s1-0000"]}), seed=0,
+                    type_names=names)  # fmt: skip
+    assert explicit.warnings == [
+        "抽样方案未包含以下点位类型，本轮不会测评这些类型：公园（在库 2 个）、农贸市场（在库 4 个）"
+    ]
 
 
 def test_stratified_allocation_is_proportional_with_largest_remainder():

@@ -321,3 +321,15 @@ def test_snapshots_are_read_only_in_admin(client, world):
         == 403
     )
     assert ScoreSnapshot.objects.filter(pk=snap.pk).exists()
+
+
+def test_rankings_page_offers_the_three_bases_and_states_the_one_used(client, world, people):
+    """docs/domain-rules.md §3: the page ranks by the chosen basis (frozen rounds included) and prints it with
+    the precision and the tie rule."""
+    freeze_round(actor=None, round=world.round)
+    client.force_login(people["leader"])
+    html = client.get(reverse("scoring:rankings")).content.decode()
+    assert "排名依据：平均得分" in html and "打印值相同者名次并列" in html
+    html = client.get(url("scoring:rankings", basis="compliance_rate")).content.decode()
+    assert "排名依据：符合率" in html and "符合率" in html
+    assert client.get(url("scoring:rankings", basis="median")).status_code == 400

@@ -8,7 +8,11 @@ A subject's score = clamp(formula + capped bonuses − capped deductions, min, m
   (处置率 100 %, 返工率 0 %) or its worst;
 * each **rule** adds or subtracts `points × variable`, capped at the rule's `cap`; all bonuses together are
   capped at `max_bonus`, all deductions at `max_deduction`;
-* ranks are competition ranks of the final score (ties share a rank).
+* ranks are competition ranks of the final score (ties share a rank);
+* **reward and penalty amounts** (考核奖惩): the scheme's bands map a rank range or a score range to an amount
+  in yuan (negative = penalty); the first band that matches the result's final rank / final score applies,
+  and the result keeps the amount with its basis (which band, which rank or score), so every amount can be
+  traced to the score and through it to the records.
 
 A run keeps a copy of the scheme as it was and every figure with its records, so a result can be explained
 long after the scheme or the cases changed. Writes are `verb_noun(*, actor, …)` in one transaction.
@@ -17,6 +21,7 @@ long after the scheme or the cases changed. Writes are `verb_noun(*, actor, …)
 from __future__ import annotations
 
 import math
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -97,7 +102,104 @@ def validate_scheme_formula(formula: str) -> None:
 
 
 SCHEME_FIELDS = ("name", "subject", "formula", "description", "missing_rate", "max_bonus", "max_deduction",
-                 "min_score", "max_score", "is_active", "order")  # fmt: skip
+                 "min_score", "max_score", "is_active", "order", "reward_bands")  # fmt: skip
+
+# --- reward and penalty bands (考核奖惩) ----------------------------------------------------------------------
+
+BAND_BY = {"rank": "名次", "score": "得分"}
+_BAND_LINE = re.compile(
+    r"^\s*(名次|得分)\s*(-?\d+(?:\.\d+)?)\s*(?:~|～|至|-|—|–)\s*(-?\d+(?:\.\d+)?)\s*[=＝:：]\s*"
+    r"([-+−]?\d+(?:\.\d+)?)\s*(?:元)?\s*(.*)$"
+)
+
+
+def parse_bands(text: str) -> list[dict]:
+    """Bands from lines like "名次 1-3 = 5000 红榜奖励" or "得分 0~60 = -2000 扣罚"; a bad line → AppraisalError."""
+    bands = []
+    for n, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        m = _BAND_LINE.match(line)
+        if m is None:
+            raise AppraisalError(
+                {
+                    "reward_bands": _("第 %(n)d 行格式应为“名次 1-3 = 5000 说明”或“得分 0-60 = -2000 说明”。")
+                    % {"n": n}
+                }
+            )
+        by = "rank" if m[1] == "名次" else "score"
+        bands.append({"by": by, "low": float(m[2]), "high": float(m[3]), "amount": float(m[4].replace("−", "-")),
+                      "note": m[5].strip()[:100]})  # fmt: skip
+    return clean_bands(bands)
+
+
+def clean_bands(bands) -> list[dict]:
+    out = []
+    for i, band in enumerate(bands or [], start=1):
+        try:
+            by, low, high = band["by"], float(band["low"]), float(band["high"])
+            amount = float(band["amount"])
+        except (KeyError, TypeError, ValueError):
+            raise AppraisalError({"reward_bands": _("第 %(n)d 个奖惩档次不完整。") % {"n": i}})
+        if by not in BAND_BY or not all(math.isfinite(x) for x in (low, high, amount)):
+            raise AppraisalError(
+                {"reward_bands": _("第 %(n)d 个奖惩档次应按名次或得分，数值应为有限数字。") % {"n": i}}
+            )
+        if low > high:
+            raise AppraisalError({"reward_bands": _("第 %(n)d 个奖惩档次的下限高于上限。") % {"n": i}})
+        if by == "rank" and (low < 1 or not low.is_integer() or not high.is_integer()):
+            raise AppraisalError(
+                {"reward_bands": _("第 %(n)d 个奖惩档次：名次应为从 1 开始的整数。") % {"n": i}}
+            )
+        out.append(
+            {"by": by, "low": low, "high": high, "amount": amount, "note": str(band.get("note", ""))[:100]}
+        )
+    return out
+
+
+def _g(value: float) -> str:
+    return f"{value:g}"
+
+
+def bands_text(bands) -> str:
+    """The bands as the form shows them (one per line), the inverse of `parse_bands`."""
+    return "\n".join(
+        f"{BAND_BY[b['by']]} {_g(b['low'])}-{_g(b['high'])} = {_g(b['amount'])}" + (f" {b['note']}" if b.get("note") else "")
+        for b in bands or []
+    )  # fmt: skip
+
+
+def band_label(band: dict) -> str:
+    return f"{BAND_BY[band['by']]} {_g(band['low'])}–{_g(band['high'])}"
+
+
+def amount_for(bands, *, score: float | None, rank_no: int | None) -> tuple[float | None, str]:
+    """The amount of one result and why: the first band whose range holds the final rank (or final score)."""
+    if not bands:
+        return None, ""
+    if score is None:
+        return None, _("无得分，不计奖惩")
+    for band in bands:
+        value = rank_no if band["by"] == "rank" else round(score, 2)
+        if value is not None and band["low"] <= value <= band["high"]:
+            what = (
+                _("名次 %(v)s") % {"v": value}
+                if band["by"] == "rank"
+                else _("最终得分 %(v).2f") % {"v": value}
+            )
+            kind = _("奖励") if band["amount"] >= 0 else _("扣罚")
+            text = _("%(what)s 属“%(band)s”档：%(kind)s %(amount)s 元") % {
+                "what": what, "band": band_label(band), "kind": kind, "amount": _g(abs(band["amount"])),
+            }  # fmt: skip
+            if band.get("note"):
+                text += f"（{band['note']}）"
+            return band["amount"], text[:300]
+    return 0.0, _("不在任何奖惩档次，金额为 0")
+
+
+def _set_amounts(results, bands) -> None:
+    for r in results:
+        r.amount, r.amount_basis = amount_for(bands, score=r.final_score, rank_no=r.rank)
 
 
 @transaction.atomic
@@ -118,6 +220,8 @@ def save_scheme(*, actor, scheme: AppraisalScheme | None = None, rules=None, **v
     formula = (values.get("formula", scheme.formula if scheme else "") or "").strip()
     validate_scheme_formula(formula)
     _check_numbers(values)
+    if "reward_bands" in values:
+        values["reward_bands"] = clean_bands(values["reward_bands"])
     cleaned = _clean_rules(rules) if rules is not None else None
     scheme = scheme or AppraisalScheme()
     for field, value in values.items():
@@ -135,6 +239,7 @@ def scheme_snapshot(scheme: AppraisalScheme) -> dict:
         "name": scheme.name, "subject": scheme.subject, "formula": scheme.formula,
         "description": scheme.description, "missing_rate": scheme.missing_rate, "max_bonus": scheme.max_bonus,
         "max_deduction": scheme.max_deduction, "min_score": scheme.min_score, "max_score": scheme.max_score,
+        "reward_bands": list(scheme.reward_bands or []),
         "rules": [
             {"kind": r.kind, "variable": r.variable, "points": r.points, "cap": r.cap, "note": r.note}
             for r in scheme.rules.all()
@@ -148,10 +253,12 @@ TEMPLATES = (
         "name": "街道（社区）创建竞赛",
         "subject": Subject.STREET,
         "formula": "100",
-        "min_score": 0,
+        "min_score": None,
         "description": (
-            "各街道基础分 100 分：市级测评每发现一个问题扣 2 分、区级扣 1 分，当场整改的减半扣分；"
-            "市级测评每个无问题点位加 2 分、区级加 1 分；每个超期待处置问题扣 2 分；重复发现的问题每次均扣分。"
+            "各街道基础分 100 分：市级测评每发现一个问题扣 2 分、区级扣 1 分（按问题计：一条测评结果记录几个问题计几个），"
+            "当场整改的减半扣分；市级测评每个无问题点位加 2 分、区级加 1 分；重复发现的问题每次均扣分；"
+            "超期案件每件扣 2 分，计入案件的责任方（街道办事处及其下属社区等单位，区直部门的超期案件不计入所在街道），"
+            "只在超期当期扣一次。不设最低分（可在方案中设置“最低分”）。"
         ),
         "rules": [
             ("deduction", "city_problems_open", 2, "市级测评问题 −2"),
@@ -160,7 +267,7 @@ TEMPLATES = (
             ("deduction", "district_problems_on_spot", 0.5, "区级测评当场整改 −0.5（减半）"),
             ("bonus", "city_clean_points", 2, "市级测评无问题点位 +2"),
             ("bonus", "district_clean_points", 1, "区级测评无问题点位 +1"),
-            ("deduction", "overdue_open", 2, "超期待处置问题 −2"),
+            ("deduction", "overdue_new", 2, "超期案件 −2（计入责任方，超期当期计一次）"),
         ],
     },
     {
@@ -314,6 +421,7 @@ def run_appraisal(
             )
         )  # fmt: skip
     _rank(results)
+    _set_amounts(results, snapshot["reward_bands"])
     AppraisalResult.objects.bulk_create(results, batch_size=500)
     return run
 
@@ -423,7 +531,8 @@ def answer_appeal(
         result.save(update_fields=["adjustment", "final_score"])
         results = list(AppraisalResult.objects.filter(run_id=result.run_id).order_by("pk"))
         _rank(results)
-        AppraisalResult.objects.bulk_update(results, ["rank", "tied"])
+        _set_amounts(results, locked.result.run.scheme_snapshot.get("reward_bands"))
+        AppraisalResult.objects.bulk_update(results, ["rank", "tied", "amount", "amount_basis"])
     from wenming.accounts.models import User
 
     title = _("考核申诉已答复：%(l)s") % {"l": locked.result.label}
@@ -464,6 +573,8 @@ def export_xlsx(run: AppraisalRun, results) -> bytes:
         _("申诉调整"),
         _("最终得分"),
         _("说明"),
+        _("奖惩金额（元）"),
+        _("奖惩依据"),
     ]
     codes = list(reg)
     sheet.append(head + [reg[c].label for c in codes])
@@ -472,7 +583,19 @@ def export_xlsx(run: AppraisalRun, results) -> bytes:
         cell.font = Font(bold=True)
     for r in results:
         sheet.append(
-            [r.rank, r.label, r.base, r.bonus, r.deduction, r.score, r.adjustment, r.final_score, r.error]
+            [
+                r.rank,
+                r.label,
+                r.base,
+                r.bonus,
+                r.deduction,
+                r.score,
+                r.adjustment,
+                r.final_score,
+                r.error,
+                r.amount,
+                r.amount_basis,
+            ]
             + [(r.figures.get(c) or {}).get("value") for c in codes]
         )
     rules = workbook.create_sheet(_("加扣分明细"))
@@ -500,6 +623,7 @@ def export_xlsx(run: AppraisalRun, results) -> bytes:
         (_("说明"), snapshot.get("description")), (_("计算时间"), timezone.localtime(run.computed_at).strftime("%Y-%m-%d %H:%M")),
     ):  # fmt: skip
         info.append([label, value])
+    info.append([_("奖惩档次"), bands_text(snapshot.get("reward_bands")) or _("（未设）")])
     info.append([])
     info.append([_("变量"), _("代码"), _("口径")])
     for code, var in reg.items():

@@ -32,9 +32,9 @@ from wenming.cases.choices import CaseState, EventKind, PhotoStage
 from wenming.cases.models import Case, CaseEvent, CasePhoto, KpiFormula
 from wenming.inspections.choices import RoundKind, RoundState
 from wenming.inspections.models import Inspection, Observation, Round
-from wenming.scoring import deductions, live
+from wenming.scoring import bases, deductions, live
 from wenming.scoring.choices import Dimension
-from wenming.scoring.engine import ScoredPoint, rank, roll_up, sub_score
+from wenming.scoring.engine import ScoredPoint, roll_up, sub_score
 from wenming.scoring.figures import frozen_snapshot, ranking
 from wenming.scoring.models import SnapshotPoint
 from wenming.standards.models import PointType
@@ -46,11 +46,10 @@ EXCLUDED_STATES = (CaseState.MERGED, CaseState.REJECTED)
 RANK_DIMENSIONS = (Dimension.STREET, Dimension.UNIT, Dimension.GROUP)
 
 
-def ranking_formula() -> str:
+def ranking_formula(basis: str = bases.DEFAULT) -> str:
     return _(
-        "点位得分 = 实得分 ÷ 应得分 × 100；排名依据参评点位平均得分，由高到低，得分相同者并列；"
-        "过关率 = 过关点位数 ÷ 参评点位数（点位全部适用测评标准均符合为过关）"
-    )
+        "点位得分 = 实得分 ÷ 应得分 × 100；%(rule)s过关率 = 过关点位数 ÷ 参评点位数（点位全部适用测评标准均符合为过关）"
+    ) % {"rule": bases.rule_text(basis)}
 
 
 @dataclass
@@ -63,6 +62,7 @@ class Spec:
     theme: object | None = None
     unit: object | None = None
     top_n: int = 3
+    basis: str = bases.DEFAULT
 
 
 def spec_of(bulletin) -> Spec:
@@ -80,6 +80,7 @@ def spec_of(bulletin) -> Spec:
         theme=bulletin.theme if bulletin.kind == BulletinKind.SPECIAL else None,
         unit=bulletin.subject_unit if bulletin.kind == BulletinKind.SPECIAL else None,
         top_n=bulletin.top_n or 3,
+        basis=getattr(bulletin, "ranking_basis", "") or bases.DEFAULT,
     )
 
 
@@ -178,28 +179,36 @@ def points_of(spec: Spec) -> Points:
     return Points(results, items, False)
 
 
+def _ranking_row(r, label: str, rank_no, tied: bool, basis: bases.Basis) -> dict:
+    """One ranking line: the three bases printed (two decimals, half up), the one ranked by as `value`."""
+    return {
+        "rank": rank_no, "tied": tied, "label": label, "points": r.points, "passed": r.passed,
+        "pass_rate": _r(r.pass_rate, 4), "mean_score": bases.printed(r.mean_score),
+        "score_rate": bases.printed(r.score_rate), "compliance_rate": bases.printed(r.compliance_rate),
+        "observations": r.observations, "compliant_observations": r.compliant_observations,
+        "value": bases.printed(basis.value(r)),
+    }  # fmt: skip
+
+
 def _ranking_rows(spec: Spec, points: Points, dimension: str) -> list[dict]:
+    basis = bases.get(spec.basis)
     if points.frozen:
-        rows = ranking(spec.round, dimension).rows
-        return [
-            {
-                "rank": r.rank, "tied": r.tied, "label": r.label, "points": r.points, "passed": r.passed,
-                "pass_rate": _r(r.pass_rate, 4), "mean_score": _r(r.mean_score),
-            }
-            for r in rows
-        ]  # fmt: skip
+        rows = ranking(spec.round, dimension, basis=basis.code).rows
+        return [_ranking_row(r, r.label, r.rank, r.tied, basis) for r in rows]
     rolled = roll_up(points.items[dimension], dimension)
     names = live.labels(dimension, rolled.keys())
-    out = []
-    for r in rank(list(rolled.values()), key=lambda x: x.mean_score):
-        out.append(
-            {
-                "rank": r.rank, "tied": r.tied, "label": names.get(r.item.key, str(r.item.key)),
-                "points": r.item.points, "passed": r.item.passed, "pass_rate": _r(r.item.pass_rate, 4),
-                "mean_score": _r(r.item.mean_score),
-            }
-        )  # fmt: skip
-    return out
+    return [
+        _ranking_row(r.item, names.get(r.item.key, str(r.item.key)), r.rank, r.tied, basis)
+        for r in bases.rank_by(list(rolled.values()), basis)
+    ]
+
+
+def ranking_of(spec: Spec, points: Points, dimension: str) -> dict:
+    basis = bases.get(spec.basis)
+    return {
+        "basis": basis.code, "basis_label": str(basis.label), "basis_unit": str(basis.unit),
+        "formula": ranking_formula(basis.code), "rows": _ranking_rows(spec, points, dimension),
+    }  # fmt: skip
 
 
 def compliance_table(results: list[PointResult]) -> dict:
@@ -274,7 +283,7 @@ def _with_rows(qs):
     photos = CasePhoto.objects.filter(stage__in=[PhotoStage.BEFORE, PhotoStage.AFTER]).order_by("pk")
     return qs.select_related(
         "category", "top_category", "criterion", "unit", "person", "street", "area", "special_group",
-        "point", "point__responsible_person",
+        "point", "point__responsible_person", "point__area",
     ).prefetch_related(Prefetch("photos", queryset=photos, to_attr="doc_photos"))  # fmt: skip
 
 
@@ -294,15 +303,113 @@ def _place(case: Case) -> str:
     return "·".join(p for p in parts if p)
 
 
-def problem_row(case: Case, now, *, photos: bool = True) -> dict:
-    person = case.person or (case.point.responsible_person if case.point_id else None)
+# States in which the case has been handed to a unit (dispatched, in coordination, or beyond); before
+# dispatch a bulletin names neither unit nor person.
+_NOT_YET_HANDED = frozenset({CaseState.REPORTED, CaseState.REGISTERED})
+
+
+class Named:
+    """Who a bulletin row names (domain.md §8 "Who is named"): the unit responsible for the case NOW and a
+    person OF THAT UNIT — the case's assigned person, else the unit's current duty holder for the point
+    (点位责任人 or the point's registered owner), else for the area the case lies in (nearest area first).
+    A person of another unit is never named; a case not yet dispatched names neither.
+
+    One instance per snapshot: the units' descendants and the duty look-ups are cached."""
+
+    def __init__(self, on=None):
+        self.on = on or timezone.localdate()
+        self._members: dict[int, set[int]] = {}
+        self._duty: dict[tuple, object] = {}
+
+    def members(self, unit_id: int) -> set[int]:
+        """The unit and its sub-units (a person of a sub-unit belongs to the unit)."""
+        if unit_id not in self._members:
+            from wenming.accounts.scope import _unit_descendants
+            from wenming.org.models import Unit
+
+            self._members[unit_id] = _unit_descendants(Unit, {unit_id})
+        return self._members[unit_id]
+
+    def of_unit(self, person, unit_id: int) -> bool:
+        return person is not None and person.unit_id in self.members(unit_id)
+
+    def duty_holder(self, case: Case):
+        from wenming.geo.models import Duty
+
+        key = (case.unit_id, case.point_id, case.area_id)
+        if key in self._duty:
+            return self._duty[key]
+        units = self.members(case.unit_id)
+        found = None
+        categories = [c for c in (case.category_id, case.top_category_id) if c]
+        duties = (
+            Duty.objects.current(self.on)
+            .filter(person__is_active=True, person__unit_id__in=units)
+            .filter(Q(category__isnull=True) | Q(category_id__in=categories))
+        )
+        if case.point_id:
+            found = (
+                duties.filter(point_id=case.point_id)
+                .select_related("person")
+                .order_by("post", "start_date", "pk")
+                .first()
+            )
+            found = found.person if found else None
+            owner = case.point.responsible_person
+            if found is None and owner is not None and owner.is_active and owner.unit_id in units:
+                found = owner
+        area = case.area if case.area_id else (case.point.area if case.point_id else None)
+        if found is None and area is not None:
+            chain = [area, *reversed(area.ancestors())]
+            by_area = {
+                d.area_id: d
+                for d in duties.filter(area_id__in=[a.pk for a in chain], point__isnull=True)
+                .select_related("person")
+                .order_by("-post", "-start_date", "-pk")  # the first by (post, start) wins below
+            }
+            for a in chain:
+                if a.pk in by_area:
+                    found = by_area[a.pk].person
+                    break
+        self._duty[key] = found
+        return found
+
+    def __call__(self, case: Case) -> tuple[str, str]:
+        """(unit name, person name) for the row; ("（待派遣）", "") before dispatch."""
+        if not case.unit_id or case.state in _NOT_YET_HANDED:
+            return str(_("（待派遣）")), ""
+        person = case.person if self.of_unit(case.person, case.unit_id) else None
+        if person is None:
+            person = self.duty_holder(case)
+        return case.unit.name, person.name if person else ""
+
+
+def overdue_days(deadline, now, overdue: bool = True) -> dict:
+    """超期天数 of an overdue case, counted by local dates: working days after the deadline's day up to and
+    including today (statutory calendar with 调休), with the calendar days beside."""
+    import datetime
+
+    from wenming.core.workcal import is_working_day
+
+    if not overdue or deadline is None:
+        return {"overdue_days": 0, "overdue_calendar_days": 0}
+    first, today = timezone.localdate(deadline), timezone.localdate(now)
+    calendar_days = max(0, (today - first).days)
+    working = sum(
+        1 for i in range(1, calendar_days + 1) if is_working_day(first + datetime.timedelta(days=i))
+    )
+    return {"overdue_days": working, "overdue_calendar_days": calendar_days}
+
+
+def problem_row(case: Case, now, *, photos: bool = True, named: Named | None = None) -> dict:
+    unit_name, person_name = (named or Named(timezone.localdate(now)))(case)
     overdue = case.is_overdue(now)
     row = {
         "code": case.code,
         "street": case.street.name if case.street_id else "",
-        "unit": case.unit.name if case.unit_id else _("（待派遣）"),
+        "unit": unit_name,
         "place": _place(case),
-        "person": person.name if person else "",
+        "person": person_name,
         "group": case.special_group.name if case.special_group_id else "",
         "top_category": case.top_category.name if case.top_category_id else "",
         "category": case.category.name if case.category_id else "",
@@ -314,7 +421,7 @@ def problem_row(case: Case, now, *, photos: bool = True) -> dict:
         if case.fixed_on_spot and case.state == CaseState.CLOSED
         else case.get_state_display(),
         "overdue": overdue,
-        "overdue_days": max(0, (now - case.fix_deadline).days) if overdue else 0,
+        **overdue_days(case.fix_deadline, now, overdue),
         "closed_at": _local(case.closed_at),
     }
     if photos:
@@ -503,16 +610,17 @@ def collect(spec: Spec, *, now=None, progress=None) -> dict:
     if spec.unit is not None:
         results = [r for r in results if r.unit_id == spec.unit.pk]
     tell(4, _("汇总问题清单"))
+    named = Named(timezone.localdate(now))
     cases = sorted(_with_rows(problem_cases(spec)), key=_row_order)
-    problems = [problem_row(c, now) for c in cases]
+    problems = [problem_row(c, now, named=named) for c in cases]
     overdue = sorted(_with_rows(case_base(spec).overdue(now)), key=_row_order)
-    overdue_rows = [problem_row(c, now, photos=False) for c in overdue]
+    overdue_rows = [problem_row(c, now, photos=False, named=named) for c in overdue]
     rebound_rows = [
-        problem_row(c, now, photos=False) for c in sorted(_with_rows(rebound_cases(spec)), key=_row_order)
+        problem_row(c, now, photos=False, named=named)
+        for c in sorted(_with_rows(rebound_cases(spec)), key=_row_order)
     ]
     tell(6, _("计算排名"))
-    formula = ranking_formula()
-    rankings = {str(d): {"formula": formula, "rows": _ranking_rows(spec, points, d)} for d in RANK_DIMENSIONS}
+    rankings = {str(d): ranking_of(spec, points, d) for d in RANK_DIMENSIONS}
     handling = unit_handling(spec, now)
     tell(8, _("统计易扣分点与上期对比"))
     point_ids = {r.point_id for r in results} if spec.unit is not None else None

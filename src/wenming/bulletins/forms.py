@@ -1,12 +1,15 @@
 """Forms of the bulletins app: one per action, feeding the services (which decide and validate)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wenming.bulletins import variables
 from wenming.bulletins.choices import BulletinKind, RuleKind, Subject
 from wenming.bulletins.models import AppraisalScheme
 from wenming.cases.kpis import PERIOD_HELP
+from wenming.scoring.bases import CHOICES as RANKING_BASES
+from wenming.scoring.bases import DEFAULT as DEFAULT_BASIS
 
 
 class BulletinCreateForm(forms.Form):
@@ -26,6 +29,10 @@ class BulletinCreateForm(forms.Form):
         label=_("标题"), required=False, max_length=200, help_text=_("留空则按类型和期间自动拟定")
     )
     top_n = forms.IntegerField(label=_("红黑榜名额"), min_value=1, max_value=20, initial=3)
+    ranking_basis = forms.ChoiceField(
+        label=_("排名依据"), choices=RANKING_BASES, initial=DEFAULT_BASIS,
+        help_text=_("符合率 = 符合的测评结果数 ÷ 适用的测评结果数；得分率 = 实得分 ÷ 应得分；平均得分 = 各点位得分的平均值"),
+    )  # fmt: skip
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,6 +83,26 @@ def variable_choices():
 
 
 class SchemeForm(forms.ModelForm):
+    reward_text = forms.CharField(
+        label=_("奖惩档次"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("每行一档：“名次 1-3 = 5000 红榜奖励”或“得分 0-60 = -2000 扣罚”（元，负数为扣罚）；自上而下第一个符合的档次生效"),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance and self.instance.pk and not self.is_bound:
+            from wenming.bulletins.appraisal import bands_text
+
+            self.initial["reward_text"] = bands_text(self.instance.reward_bands)
+
+    def clean_reward_text(self):
+        from wenming.bulletins.appraisal import parse_bands
+
+        try:
+            return parse_bands(self.cleaned_data.get("reward_text", ""))
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict.get("reward_bands", exc.messages))
+
     class Meta:
         model = AppraisalScheme
         fields = ["name", "subject", "formula", "description", "missing_rate", "max_bonus", "max_deduction",

@@ -41,6 +41,8 @@ from wenming.bulletins.querysets import (
 )
 from wenming.core.appendonly import AppendOnlyModel
 from wenming.core.models import AuthoredModel, TimeStampedModel
+from wenming.scoring.bases import CHOICES as RANKING_BASES
+from wenming.scoring.bases import DEFAULT as DEFAULT_BASIS
 
 
 def generated_storage() -> FileSystemStorage:
@@ -116,6 +118,10 @@ class Bulletin(AuthoredModel):
     requirements = models.TextField(_("工作要求"), blank=True, help_text=_("每行一条，文中编号为 1. 2. 3."))
     remarks = models.TextField(_("备注"), blank=True)
     top_n = models.PositiveSmallIntegerField(_("红黑榜名额"), default=3)
+    ranking_basis = models.CharField(
+        _("排名依据"), max_length=20, choices=RANKING_BASES, default=DEFAULT_BASIS,
+        help_text=_("符合率、得分率或平均得分；通报的每个排名都注明所用依据"),
+    )  # fmt: skip
     # the snapshot: every figure and row the documents print; frozen once published
     data = models.JSONField(_("数据快照"), default=dict, blank=True)
     data_hash = models.CharField(_("数据指纹（SHA-256）"), max_length=64, blank=True)
@@ -295,6 +301,10 @@ class AppraisalScheme(TimeStampedModel):
     max_deduction = models.FloatField(_("扣分上限"), null=True, blank=True)
     min_score = models.FloatField(_("最低分"), null=True, blank=True)
     max_score = models.FloatField(_("最高分"), null=True, blank=True)
+    reward_bands = models.JSONField(
+        _("奖惩档次"), default=list, blank=True,
+        help_text=_("按名次或得分对应奖惩金额（元，负数为扣罚）；自上而下第一个符合的档次生效"),
+    )  # fmt: skip
     is_active = models.BooleanField(_("启用"), default=True)
     template_key = models.CharField(_("模板"), max_length=40, blank=True, editable=False)
     order = models.PositiveIntegerField(_("排序"), default=0)
@@ -403,6 +413,10 @@ class AppraisalResult(models.Model):
     final_score = models.FloatField(_("最终得分"), null=True, blank=True)
     rank = models.PositiveIntegerField(_("名次"), null=True, blank=True)
     tied = models.BooleanField(_("并列"), default=False)
+    amount = models.FloatField(
+        _("奖惩金额（元）"), null=True, blank=True, help_text=_("正数为奖励，负数为扣罚")
+    )
+    amount_basis = models.CharField(_("奖惩依据"), max_length=300, blank=True)
     error = models.CharField(_("计算说明"), max_length=300, blank=True)
 
     objects = AppraisalResultQuerySet.as_manager()

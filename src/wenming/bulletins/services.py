@@ -114,7 +114,7 @@ def _check_kind(kind, period_code, round, theme, unit) -> str:  # noqa: A002
 @transaction.atomic
 def create_bulletin(
     *, actor, kind: str, period_code: str = "", round=None, theme=None, subject_unit=None,  # noqa: A002
-    title: str = "", issuer: str = "", recipients=None, top_n: int = 3,
+    title: str = "", issuer: str = "", recipients=None, top_n: int = 3, ranking_basis: str = "",
 ) -> Bulletin:  # fmt: skip
     """A new draft; its figures are collected by `start_job(kind=generate)` (the view does it at once)."""
     _require(actor, None)
@@ -126,6 +126,11 @@ def create_bulletin(
     )
     if not 1 <= int(top_n or 0) <= 20:
         raise BulletinError({"top_n": _("红黑榜名额应为 1–20。")})
+    from wenming.scoring import bases
+
+    ranking_basis = ranking_basis or bases.DEFAULT
+    if ranking_basis not in bases.BASES:
+        raise BulletinError({"ranking_basis": _("未知的排名依据。")})
     bulletin = Bulletin.objects.create(
         kind=kind,
         title=(title or "").strip() or default_title(kind, period_code=code, round=round, theme=theme, unit=subject_unit),
@@ -137,6 +142,7 @@ def create_bulletin(
         subject_unit=subject_unit if kind == BulletinKind.SPECIAL else None,
         issuer=(issuer or "").strip() or default_issuer(),
         top_n=top_n,
+        ranking_basis=ranking_basis,
         created_by=actor,
     )  # fmt: skip
     if recipients:

@@ -8,14 +8,22 @@ Sources:
 * **scores** — the latest inspection of each point submitted in the period, scored by the scoring engine:
   参评点位数, 过关点位数, 测评平均得分 (mean of point scores), 点位过关率. A point counts for its responsible
   unit and for the street it lies in. Drill-down: the inspections.
-* **problems** — non-compliant observations of inspections submitted in the period, one observation = one
-  problem, split by the level of the round: city (市级: national/provincial/city tests and the city's
-  quarterly test) or district (区级: patrols, supervision, mock and third-party tests), and by whether it was
-  fixed on the spot. Each occurrence counts, so a repeat problem is counted every time it is found
-  (重复问题数 counts the occurrences that repeat an earlier one at the same point and criterion in the period).
+* **problems** — the problems recorded by non-compliant observations of inspections submitted in the period:
+  an observation counts its recorded number of problems (问题数), at least one (domain.md §8 "Counting": an
+  observation may record several), split by the level of the round: city (市级: national/provincial/city
+  tests and the city's quarterly test) or district (区级: patrols, supervision, mock and third-party tests),
+  and by whether it was fixed on the spot. Each occurrence counts, so a repeat problem is counted every time
+  it is found (重复问题数 counts the problems that repeat an earlier one at the same point and criterion in
+  the period). The refs list the observations and how many problems each recorded.
   A problem counts for the unit of the case it became (else the point's responsible unit) and the point's
   street. 无问题点位数: the latest inspection of a point in a round, in the period, with no non-compliance.
   Drill-down: the observations / inspections.
+* **overdue, charged to the responsible party** — 新增超期数: dispatched cases whose fix deadline fell in the
+  period (before now) and that were not handled by it, charged once, in that period, to the unit responsible
+  for the case now (a street: its street office and the units under it, e.g. community committees — not the
+  district bureaus working in its territory); 超期未处置数（责任方）: the KPI 超期待处置数 charged the same
+  way, i.e. every period the case stays overdue. 超期待处置数 itself (cases source) charges a street for every
+  case in its territory. A scheme chooses which one it deducts, and says so.
 * **recurrence** — 反弹数: closed cases reopened in the period (回头看); 重复发生数: cases reported in the
   period at the place of a recently closed one. Drill-down: the cases.
 """
@@ -35,7 +43,10 @@ from wenming.inspections.choices import ObservationResult, RoundKind
 
 CITY_KINDS = frozenset({RoundKind.OFFICIAL, RoundKind.CITY_QUARTERLY})
 # Rates where more is worse: their best value (MissingRate.BEST) is 0.
-WORSE_RATES = frozenset({"late_closing_rate", "rework_rate", "extension_rate", "overdue_open_rate"})
+WORSE_RATES = frozenset(
+    {"late_closing_rate", "rework_rate", "extension_rate", "overdue_open_rate", "rework_event_rate",
+     "extension_event_rate"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -70,15 +81,17 @@ OWN = (
     Variable("points_passed", str(_("过关点位数")), "scores", str(_("参评点位中全部适用测评标准均符合的点位数"))),
     Variable("mean_score", str(_("测评平均得分")), "scores", str(_("参评点位得分（实得分 ÷ 应得分 × 100）的平均值"))),
     Variable("pass_rate", str(_("点位过关率")), "scores", str(_("过关点位数 ÷ 参评点位数")), is_rate=True),
-    Variable("city_problems", str(_("市级测评问题数")), "problems", str(_("市级及以上测评（含市季度测评）发现的问题数，每发现一次计一次"))),
+    Variable("city_problems", str(_("市级测评问题数")), "problems", str(_("市级及以上测评（含市季度测评）发现的问题数（按问题计，一条测评结果记录几个问题计几个，至少 1 个），每发现一次计一次"))),
     Variable("city_problems_open", str(_("市级测评未当场整改问题数")), "problems", str(_("市级测评问题中未当场整改的"))),
     Variable("city_problems_on_spot", str(_("市级测评当场整改问题数")), "problems", str(_("市级测评问题中当场整改的"))),
-    Variable("district_problems", str(_("区级测评问题数")), "problems", str(_("区级巡查、督查、模拟及第三方测评发现的问题数，每发现一次计一次"))),
+    Variable("district_problems", str(_("区级测评问题数")), "problems", str(_("区级巡查、督查、模拟及第三方测评发现的问题数（按问题计，一条测评结果记录几个问题计几个，至少 1 个），每发现一次计一次"))),
     Variable("district_problems_open", str(_("区级测评未当场整改问题数")), "problems", str(_("区级测评问题中未当场整改的"))),
     Variable("district_problems_on_spot", str(_("区级测评当场整改问题数")), "problems", str(_("区级测评问题中当场整改的"))),
     Variable("repeat_problems", str(_("重复问题数")), "problems", str(_("本期同一点位同一测评标准再次发现的问题次数"))),
     Variable("city_clean_points", str(_("市级测评无问题点位数")), "problems", str(_("市级测评中未发现问题的点位数（每轮每点位计一次）"))),
     Variable("district_clean_points", str(_("区级测评无问题点位数")), "problems", str(_("区级测评中未发现问题的点位数（每轮每点位计一次）"))),
+    Variable("overdue_new", str(_("新增超期数")), "overdue", str(_("处置时限在本期内到期而到期时仍未整改反馈的已派遣案件数，只在到期当期计一次，计入案件现在的责任单位（街道：街道办事处及其下属单位，如社区居委会）"))),
+    Variable("overdue_open_charged", str(_("超期未处置数（责任方）")), "overdue", str(_("期末已超期且仍未处置的案件数（与超期待处置数同口径，每期均计），计入案件现在的责任单位（街道：街道办事处及其下属单位）"))),
     Variable("rebounds", str(_("反弹数")), "recurrence", str(_("本期内被重新打开的已结案问题（回头看反弹）"))),
     Variable("recurrences", str(_("重复发生数")), "recurrence", str(_("本期上报、与近期已结案问题同地同类的问题"))),
 )  # fmt: skip
@@ -179,7 +192,7 @@ def _problem_figures(subject: str, window: Window, figures: Figures) -> None:
         .order_by("inspection__submitted_at", "pk")
         .values_list(
             "pk", "fixed_on_spot", "inspection__round__kind", "inspection__point_id", "criterion_id",
-            "case__unit_id", "inspection__point__responsible_unit_id",
+            "case__unit_id", "inspection__point__responsible_unit_id", "problems",
         )
     )  # fmt: skip
     inspections = list(
@@ -197,10 +210,12 @@ def _problem_figures(subject: str, window: Window, figures: Figures) -> None:
         else {}
     )
     buckets: dict[tuple, list[int]] = defaultdict(list)
+    weight: dict[int, int] = {}
     seen: set[tuple] = set()
-    for pk, on_spot, kind, point_id, criterion_id, case_unit, point_unit in rows:
+    for pk, on_spot, kind, point_id, criterion_id, case_unit, point_unit, problems in rows:
         key = streets.get(point_id) if subject == "street" else (case_unit or point_unit)
         level = "city" if kind in CITY_KINDS else "district"
+        weight[pk] = problem_count(problems)
         buckets[(key, f"{level}_problems")].append(pk)
         buckets[(key, f"{level}_problems_{'on_spot' if on_spot else 'open'}")].append(pk)
         if (point_id, criterion_id) in seen:
@@ -222,10 +237,67 @@ def _problem_figures(subject: str, window: Window, figures: Figures) -> None:
         for code in ("city_problems", "city_problems_open", "city_problems_on_spot", "district_problems",
                      "district_problems_open", "district_problems_on_spot", "repeat_problems"):  # fmt: skip
             ids = buckets.get((key, code), [])
-            _put(figures, key, code, float(len(ids)), {"observations": ids})
+            _put(
+                figures, key, code, float(sum(weight[i] for i in ids)),
+                {"observations": ids, "problems": [weight[i] for i in ids]},
+            )  # fmt: skip
         for code in ("city_clean_points", "district_clean_points"):
             ids = clean.get((key, code), [])
             _put(figures, key, code, float(len(ids)), {"inspections": ids})
+
+
+def problem_count(recorded: int | None) -> int:
+    """Problems one non-compliant observation stands for: its recorded 问题数, at least one."""
+    return max(1, int(recorded or 0))
+
+
+def street_units() -> dict[int, set[int]]:
+    """Street area → the units answerable as that street: its street office and the units under it."""
+    from wenming.accounts.scope import _unit_descendants
+    from wenming.geo.choices import AreaLevel
+    from wenming.geo.models import Area
+    from wenming.org.models import Unit
+
+    out = {}
+    for pk, unit_id in Area.objects.filter(level=AreaLevel.STREET, unit__isnull=False).values_list(
+        "pk", "unit_id"
+    ):
+        out[pk] = _unit_descendants(Unit, {unit_id})
+    return out
+
+
+def _charge_keys(subject: str, unit_id, owners: dict[int, set[int]]) -> list[int]:
+    if unit_id is None:
+        return []
+    if subject == "unit":
+        return [unit_id]
+    return [street for street, units in owners.items() if unit_id in units]
+
+
+def q_became_overdue(window: Window, now):
+    """Dispatched cases whose fix deadline fell in the window (before now) and that were not handled by it."""
+    from django.db.models import F
+
+    cutoff = min(window.end, now)
+    not_handled = Q(fix_reported_at__isnull=True) | Q(fix_reported_at__gt=F("fix_deadline"))
+    return kpis.POPULATION & Q(fix_deadline__gte=window.start, fix_deadline__lt=cutoff) & not_handled
+
+
+def _overdue_figures(subject: str, window: Window, figures: Figures, now) -> None:
+    from wenming.cases.models import Case
+
+    owners = street_units() if subject == "street" else {}
+    period = window.kpi_period
+    for code, q in (
+        ("overdue_new", q_became_overdue(window, now)),
+        ("overdue_open_charged", kpis.q_overdue_open(period, now)),
+    ):
+        charged: dict[int, list[int]] = defaultdict(list)
+        for case_id, unit_id in Case.objects.filter(q).order_by("pk").values_list("pk", "unit_id"):
+            for key in _charge_keys(subject, unit_id, owners):
+                charged[key].append(case_id)
+        for key, ids in charged.items():
+            _put(figures, key, code, float(len(ids)), {"cases": ids})
 
 
 def _recurrence_figures(subject: str, window: Window, figures: Figures) -> None:
@@ -263,13 +335,15 @@ def compute(subject: str, window: Window, *, now=None, sources=None) -> Figures:
 
     now = now or timezone.now()
     figures: Figures = {}
-    wanted = set(sources or ("cases", "scores", "problems", "recurrence"))
+    wanted = set(sources or ("cases", "scores", "problems", "overdue", "recurrence"))
     if "cases" in wanted:
         _case_figures(subject, window, figures, now)
     if "scores" in wanted:
         _score_figures(subject, window, figures)
     if "problems" in wanted:
         _problem_figures(subject, window, figures)
+    if "overdue" in wanted:
+        _overdue_figures(subject, window, figures, now)
     if "recurrence" in wanted:
         _recurrence_figures(subject, window, figures)
     return figures

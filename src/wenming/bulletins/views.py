@@ -85,6 +85,7 @@ class BulletinCreateView(OfficeRequiredMixin, View):
                 bulletin = services.create_bulletin(
                     actor=request.user, kind=data["kind"], period_code=data["period_code"], round=data["round"],
                     theme=data["theme"], subject_unit=data["subject_unit"], title=data["title"], top_n=data["top_n"],
+                    ranking_basis=data["ranking_basis"],
                 )  # fmt: skip
                 services.start_job(actor=request.user, bulletin=bulletin, kind=JobKind.GENERATE)
             except ValidationError as exc:

@@ -137,7 +137,7 @@ def _result(request, pk: int) -> AppraisalResult:
 
 def _grouped_figures(result: AppraisalResult) -> list[tuple[str, list]]:
     labels = {"cases": _("问题处置（案件考核指标）"), "scores": _("测评得分"), "problems": _("测评发现问题"),
-              "recurrence": _("反弹与重复发生")}  # fmt: skip
+              "overdue": _("超期案件（计入责任方）"), "recurrence": _("反弹与重复发生")}  # fmt: skip
     groups: dict[str, list] = {k: [] for k in labels}
     for code, var in variables.registry().items():
         figure = result.figures.get(code) or {}
@@ -285,6 +285,7 @@ class SchemeEditView(OfficeRequiredMixin, View):
         rules = RuleFormSet(request.POST, prefix="rules")
         if form.is_valid() and rules.is_valid():
             values = {f: form.cleaned_data[f] for f in form.Meta.fields}
+            values["reward_bands"] = form.cleaned_data["reward_text"]
             kept = [
                 r.cleaned_data for r in rules.forms if r.cleaned_data and not r.cleaned_data.get("DELETE")
             ]

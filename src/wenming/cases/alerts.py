@@ -8,6 +8,11 @@ clock cycle (dispatch, reopening, unparking or an approved extension) and D = th
 * **escalation level 1** (督办) at D + 0 to the office; **level 2** after `CASE_ESCALATION_LEVEL2_HOURS`
   more working hours (default 8) to the leaders. The case's `escalation_level` is the highest level sent.
 
+For a case in coordination (协调中: the unit is above the district), the coordination clock runs instead:
+D = `coordination_deadline` (`CASE_COORDINATION_DAYS` working days, default 15, from the hand-over); one
+reminder to the office at the first reminder fraction, escalation to the leaders (and the office) at D and
+again after `CASE_ESCALATION_LEVEL2_HOURS` more working hours.
+
 Before dispatch, one reminder goes to the office at the dispatch deadline; for a pending "not ours" transfer,
 one at the transfer deadline.
 
@@ -70,6 +75,37 @@ def planned_alerts(case) -> list[Alert]:
         alerts.append(
             Alert(EventKind.ESCALATED, 2, level2, f"escalate:2:c{cycle}", ("leaders", "office"), "fix")
         )
+    elif case.state == CaseState.COORDINATING and case.coordination_deadline and case.cycle_started_at:
+        # 协调时限: a reminder to the office at the first fraction (default ¾ of the time), escalation to the
+        # leaders at the deadline and again after CASE_ESCALATION_LEVEL2_HOURS more working hours.
+        start, deadline = case.cycle_started_at, case.coordination_deadline
+        span = max(0, working_seconds_between(start, deadline))
+        fraction = min(reminder_fractions() or (0.75,))
+        at = deadline if fraction >= 1 else add_working_time(start, round(span * fraction) / 3600, "hours")
+        alerts.append(
+            Alert(EventKind.REMINDED, 1, at, f"coord-remind:1:c{cycle}", ("office",), "coordination")
+        )
+        alerts.append(
+            Alert(
+                EventKind.ESCALATED,
+                1,
+                deadline,
+                f"coord-escalate:1:c{cycle}",
+                ("leaders", "office"),
+                "coordination",
+            )
+        )
+        level2 = add_working_time(deadline, level2_hours(), "hours")
+        alerts.append(
+            Alert(
+                EventKind.ESCALATED,
+                2,
+                level2,
+                f"coord-escalate:2:c{cycle}",
+                ("leaders", "office"),
+                "coordination",
+            )
+        )
     elif case.state in (CaseState.REPORTED, CaseState.REGISTERED) and case.dispatch_deadline:
         alerts.append(
             Alert(
@@ -101,6 +137,12 @@ def _title(case, alert: Alert) -> str:
         return _("案件 %(code)s 已到派遣时限，请尽快立案派遣") % {"code": case.code}
     if alert.target == "transfer":
         return _("案件 %(code)s 的退回申请已到审核时限") % {"code": case.code}
+    if alert.target == "coordination":
+        if alert.kind == EventKind.ESCALATED:
+            return _("【协调督办%(level)d级】案件 %(code)s（%(unit)s）已超过协调时限，请领导协调") % {
+                "level": alert.level, "code": case.code, "unit": case.unit.name if case.unit_id else "",
+            }  # fmt: skip
+        return _("【协调提醒】案件 %(code)s 即将到达协调时限") % {"code": case.code}
     if alert.kind == EventKind.ESCALATED:
         return _("【%(level)d级督办】案件 %(code)s 已超过处置时限") % {
             "level": alert.level,
@@ -120,6 +162,7 @@ def _send(case, alert: Alert, now: datetime.datetime) -> bool:
         "fix": case.fix_deadline,
         "dispatch": case.dispatch_deadline,
         "transfer": case.transfer_deadline,
+        "coordination": case.coordination_deadline,
     }
     data = {
         "due_at": alert.at.isoformat(),
@@ -161,6 +204,7 @@ def process_case_alerts(case_id: int, now: datetime.datetime) -> int:
                     sent.add(alert.key)
                     count += 1
         case.next_alert_at = next_alert_at(case, sent)
+        case._history_date = now
         case.save(update_fields=["reminders", "escalation_level", "next_alert_at"])
     return count
 

@@ -114,5 +114,10 @@ class CaseFilterSet(django_filters.FilterSet):
             return queryset
         period = kpis.parse_period(period_text)  # validated by the form
         if kpi:
+            from django.utils import timezone
+
+            now = timezone.now()
+            if kpis.is_past(period, now):  # the cases behind the figure as the period stood at its end
+                return queryset.filter(pk__in=kpis.case_ids(kpi, period, now))
             return queryset.filter(kpis.kpi_q(kpi, period))
         return queryset.filter(reported_at__gte=period.start, reported_at__lt=period.end)

@@ -8,7 +8,13 @@ A **period** is a half-open interval [start, end) of Asia/Shanghai local time: `
 rejected and not currently parked (挂账 cases are excluded from appraisal until unparked). Cases sent to
 coordination (units above the district) and cases fixed on the spot are never dispatched, so never count.
 A case counts for the unit, special group and street it has NOW (after an upheld "not ours" transfer the
-new unit owns it; the old unit is not charged). Times are compared with the period; states are current.
+new unit owns it; the old unit is not charged).
+
+**Periods stand as they were at their end** (domain.md §8): for a period that is over, every field is read
+as it stood at the period's end (the case's history row as of that instant, see `as_of_sources`), so a case
+closed in October stays "closed in October" when it is reopened in November — the reopening is a rebound
+(反弹) of November. Appraisal runs frozen earlier and the live KPI page therefore agree. For the current
+period the cases are read as they are now.
 
 Counts (each a subset of 应处置数, so every rate is between 0 and 1):
 
@@ -27,7 +33,8 @@ Counts (each a subset of 应处置数, so every rate is between 0 and 1):
 
 Rates: 处置率 = 处置数 / 应处置数; 按期处置率 = 按期处置数 / 应处置数; 结案率 = 结案数 / 应结案数;
 按期结案率 = 按期结案数 / 应结案数; 超期结案率 = 超期结案数 / 应结案数; 返工率 = 返工案件数 / 应结案数;
-延期率 = 延期案件数 / 应处置数; 超期待处置率 = 超期待处置数 / 应处置数; 满意率 = 满意数 / 回访数;
+延期率 = 延期案件数 / 应处置数 (both PER CASE: a case reworked twice counts once; 按次返工率 = 返工次数 / 应结案数 and
+按次延期率 = 延期次数 / 应处置数 count every rework / approved extension — the formula names the one it uses); 超期待处置率 = 超期待处置数 / 应处置数; 满意率 = 满意数 / 回访数;
 平均处置时长 = mean working hours from the clock start (dispatch, reopening or unparking) to the fix report,
 over the handled cases. A rate with a zero denominator is shown as "—" (None), never as 0 or 100 %.
 """
@@ -41,7 +48,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -180,12 +187,38 @@ def q_dispatched(p: Period, now) -> Q:
     return POPULATION & Q(dispatched_at__gte=p.start, dispatched_at__lt=p.end)
 
 
+# Coordination (协调): cases at 央属/省属/市属 units, with the coordination clock instead of a fix deadline.
+COORDINATION_POPULATION = Q(coordination_deadline__isnull=False) & ~Q(
+    state__in=[CaseState.MERGED, CaseState.REJECTED, CaseState.PARKED]
+)
+
+
+def q_coordination_due(p: Period, now) -> Q:
+    carried = Q(fix_reported_at__isnull=True) | Q(fix_reported_at__gte=p.start)
+    return (
+        COORDINATION_POPULATION
+        & Q(coordination_deadline__lt=p.end)
+        & (Q(coordination_deadline__gte=p.start) | carried)
+    )
+
+
+def q_coordination_done(p: Period, now) -> Q:
+    return q_coordination_due(p, now) & Q(fix_reported_at__isnull=False, fix_reported_at__lt=p.end)
+
+
+def q_coordination_on_time(p: Period, now) -> Q:
+    from django.db.models import F
+
+    return q_coordination_done(p, now) & Q(fix_reported_at__lte=F("coordination_deadline"))
+
+
 @dataclass(frozen=True)
 class Count_:
     code: str
     label: str
     definition: str
     q: object  # (Period, now) -> Q
+    sum_field: str = ""  # counts events (the sum of this per-case counter) instead of cases
 
 
 @dataclass(frozen=True)
@@ -223,10 +256,42 @@ COUNTS: tuple[Count_, ...] = (
     Count_("closed_late", _("超期结案数"), _("结案数中，被采纳的整改反馈晚于处置时限"), q_closed_late),
     Count_("reworked", _("返工案件数"), _("应结案案件中，至少返工一次"), q_reworked),
     Count_("extended", _("延期案件数"), _("应处置案件中，至少批准延期一次"), q_extended),
+    Count_(
+        "rework_events",
+        _("返工次数"),
+        _("应结案案件截至期末的返工次数之和（一件返工两次计 2）"),
+        q_reworked,
+        sum_field="reworks",
+    ),
+    Count_(
+        "extension_events",
+        _("延期次数"),
+        _("应处置案件截至期末批准延期的次数之和（一件延期两次计 2）"),
+        q_extended,
+        sum_field="extensions",
+    ),
     Count_("overdue_open", _("超期待处置数"), _("应处置案件中，已过处置时限且期末仍未处置"), q_overdue_open),
     Count_("surveyed", _("回访数"), _("应处置案件中，已回访并记录满意度"), q_surveyed),
     Count_("satisfied", _("满意数"), _("回访数中，评价为满意或基本满意"), q_satisfied),
     Count_("dispatched", _("本期派遣数"), _("派遣时间在本期内的案件（参考数，不是分母）"), q_dispatched),
+    Count_(
+        "coordination_due",
+        _("协调应办结数"),
+        _("央属/省属/市属单位问题中，协调时限在本期内，或更早到期且本期开始时仍未协调完成的"),
+        q_coordination_due,
+    ),
+    Count_(
+        "coordination_done",
+        _("协调办结数"),
+        _("协调应办结案件中，期末前已协调完成（整改反馈）"),
+        q_coordination_done,
+    ),
+    Count_(
+        "coordination_on_time",
+        _("按期协调办结数"),
+        _("协调办结数中，协调完成不晚于协调时限"),
+        q_coordination_on_time,
+    ),
 )
 COUNT_BY_CODE = {c.code: c for c in COUNTS}
 
@@ -236,10 +301,50 @@ RATES: tuple[Rate, ...] = (
     Rate("closing_rate", _("结案率"), "closed", "due", _("结案数 ÷ 应结案数")),
     Rate("on_time_closing_rate", _("按期结案率"), "closed_on_time", "due", _("按期结案数 ÷ 应结案数")),
     Rate("late_closing_rate", _("超期结案率"), "closed_late", "due", _("超期结案数 ÷ 应结案数")),
-    Rate("rework_rate", _("返工率"), "reworked", "due", _("返工案件数 ÷ 应结案数")),
-    Rate("extension_rate", _("延期率"), "extended", "due", _("延期案件数 ÷ 应处置数")),
+    Rate(
+        "rework_rate",
+        _("返工率"),
+        "reworked",
+        "due",
+        _("返工案件数 ÷ 应结案数（按案件：返工多次的案件计 1）"),
+    ),
+    Rate(
+        "extension_rate",
+        _("延期率"),
+        "extended",
+        "due",
+        _("延期案件数 ÷ 应处置数（按案件：延期多次的案件计 1）"),
+    ),
+    Rate(
+        "rework_event_rate",
+        _("按次返工率"),
+        "rework_events",
+        "due",
+        _("返工次数 ÷ 应结案数（按次：每次返工都计）"),
+    ),
+    Rate(
+        "extension_event_rate",
+        _("按次延期率"),
+        "extension_events",
+        "due",
+        _("延期次数 ÷ 应处置数（按次：每次批准延期都计）"),
+    ),
     Rate("overdue_open_rate", _("超期待处置率"), "overdue_open", "due", _("超期待处置数 ÷ 应处置数")),
     Rate("satisfaction_rate", _("满意率"), "satisfied", "surveyed", _("满意数 ÷ 回访数")),
+    Rate(
+        "coordination_rate",
+        _("协调办结率"),
+        "coordination_done",
+        "coordination_due",
+        _("协调办结数 ÷ 协调应办结数（央属/省属/市属单位问题）"),
+    ),
+    Rate(
+        "coordination_on_time_rate",
+        _("按期协调办结率"),
+        "coordination_on_time",
+        "coordination_due",
+        _("按期协调办结数 ÷ 协调应办结数"),
+    ),
 )
 AVG_HANDLING = (
     "avg_handling_hours",
@@ -293,34 +398,109 @@ def _ratio(num: int, den: int) -> float | None:
     return num / den if den else None
 
 
+# --- a period as it stood at its end ----------------------------------------------------------------------
+
+GROUP_FIELDS = ("unit", "special_group", "street", "top_category")
+
+
+def is_past(period: Period, now: datetime.datetime) -> bool:
+    return period.end <= now
+
+
+def cutoff(period: Period) -> datetime.datetime:
+    """The last instant of the period (periods are half-open)."""
+    return period.end - datetime.timedelta(microseconds=1)
+
+
+def as_of_sources(period: Period, now: datetime.datetime, queryset=None) -> list:
+    """The cases as they stood at the end of `period` (domain.md §8 "Periods").
+
+    For a period that is over, each case's history row as of the period's end (the services stamp every
+    history row with the event's time, so a case closed in October and reopened in November is closed in
+    October); cases with no history row by then (rows written without the services, e.g. bulk loads) are
+    read as they are now. For the current period, the live cases. Every queryset carries `case_id` and the
+    CURRENT unit, special group, street and top category as `now_<field>`: a case counts for the unit it
+    has now (after an upheld transfer the new unit owns it, in past periods too)."""
+    from django.db.models import F, OuterRef, Subquery
+
+    from wenming.cases.models import Case
+
+    cases = queryset if queryset is not None else Case.objects.all()
+    live_now = {f"now_{name}": F(name) for name in GROUP_FIELDS}
+    if not is_past(period, now):
+        return [cases.annotate(case_id=F("pk"), **live_now)]
+    until = cutoff(period)
+    recorded = Case.history.filter(history_date__lte=until)
+    history = (
+        recorded.latest_of_each()
+        .exclude(history_type="-")
+        .filter(id__in=cases.values("pk"))
+        .annotate(
+            case_id=F("id"),
+            **{
+                f"now_{name}": Subquery(Case.objects.filter(pk=OuterRef("id")).values(f"{name}_id")[:1])
+                for name in GROUP_FIELDS
+            },
+        )
+    )
+    unrecorded = cases.exclude(pk__in=recorded.values("id")).annotate(case_id=F("pk"), **live_now)
+    return [history, unrecorded]
+
+
+def case_ids(code: str, period: Period, now: datetime.datetime | None = None, queryset=None) -> list[int]:
+    """The cases behind a count as the period stood at its end (the drill-down of a past period)."""
+    now = now or timezone.now()
+    q = kpi_q(code, period, now)
+    ids: list[int] = []
+    for source in as_of_sources(period, now, queryset):
+        ids += list(source.filter(q).values_list("case_id", flat=True))
+    return sorted(set(ids))
+
+
 def compute(
     dimension: str, period: Period, *, queryset=None, now: datetime.datetime | None = None, formulas=None
 ) -> list[KpiRow]:
-    """One grouped query: every count, the rates and mean handling time per value of `dimension`."""
-    from wenming.cases.models import Case, KpiFormula
+    """Grouped queries: every count, the rates and mean handling time per value of `dimension`, from the
+    cases as they stood at the period's end (`as_of_sources`)."""
+    from django.db.models import Sum
+
+    from wenming.cases.models import KpiFormula
 
     if dimension not in DIMENSIONS:
         raise ValidationError(_("未知的统计维度：%(d)s") % {"d": dimension}, code="dimension")
     now = now or timezone.now()
     field_name, _label = DIMENSIONS[dimension]
-    base = (queryset if queryset is not None else Case.objects.all()).filter(
-        q_due(period, now) | q_dispatched(period, now)
-    )
-    aggregates = {c.code: Count("pk", filter=c.q(period, now)) for c in COUNTS}
-    aggregates["avg_handling_seconds"] = Avg("handling_seconds", filter=q_handled(period, now))
-    if field_name:
-        grouped = list(base.order_by().values(field_name).annotate(**aggregates))
-        labels = _labels(dimension, [g[field_name] for g in grouped])
-    else:
-        grouped = [base.aggregate(**aggregates)]
-        labels = {}
+    group = f"now_{field_name}" if field_name else None
+    aggregates = {
+        c.code: Sum(c.sum_field, filter=c.q(period, now))
+        if c.sum_field
+        else Count("pk", filter=c.q(period, now))
+        for c in COUNTS
+    }
+    aggregates["handling_seconds_sum"] = Sum("handling_seconds", filter=q_handled(period, now))
+    aggregates["handling_seconds_n"] = Count("handling_seconds", filter=q_handled(period, now))
+    merged: dict = {}
+    for source in as_of_sources(period, now, queryset):
+        base = source.filter(q_due(period, now) | q_dispatched(period, now) | q_coordination_due(period, now))
+        if group:
+            parts = list(base.order_by().values(group).annotate(**aggregates))
+        else:
+            parts = [base.aggregate(**aggregates)]
+        for part in parts:
+            key = part.get(group) if group else None
+            into = merged.setdefault(key, {name: 0 for name in aggregates})
+            for name in aggregates:
+                into[name] += part[name] or 0
+    if not field_name and not merged:
+        merged[None] = {name: 0 for name in aggregates}
+    labels = _labels(dimension, list(merged)) if field_name else {}
     formulas = list(KpiFormula.objects.active()) if formulas is None else formulas
     rows = []
-    for g in grouped:
-        key = g.get(field_name) if field_name else None
+    for key, g in merged.items():
         counts = {c.code: g[c.code] for c in COUNTS}
         rates = {r.code: _ratio(counts[r.numerator], counts[r.denominator]) for r in RATES}
-        avg = g["avg_handling_seconds"]
+        n = g["handling_seconds_n"]
+        avg = g["handling_seconds_sum"] / n if n else None
         label = labels.get(key, str(_("未指定"))) if field_name else str(_("全区"))
         row = KpiRow(key, label, counts, rates, round(avg / 3600, 2) if avg is not None else None)
         row.scores = {f.name: score(f.expression, row) for f in formulas}
@@ -387,11 +567,11 @@ TEMPLATE_FORMULAS = (
     (
         "处置综合得分",
         "处置率*30 + 按期处置率*20 + (1-返工率)*20 + (1-超期待处置率)*20 + (1-延期率)*10",
-        "处置率×30 + 按期处置率×20 + (1−返工率)×20 + (1−超期待处置率)×20 + (1−延期率)×10（满分 100）",
+        "处置率×30 + 按期处置率×20 + (1−返工率)×20 + (1−超期待处置率)×20 + (1−延期率)×10（满分 100；返工率、延期率按案件计）",
     ),
     (
         "结案综合得分",
         "((按期结案率 + 0.4*超期结案率)*0.8 + (1-延期率)*0.1 + (1-返工率)*0.1) * 100",
-        "(按期结案率 + 0.4×超期结案率)×80% + (1−延期率)×10% + (1−返工率)×10%（换算为百分制）",
+        "(按期结案率 + 0.4×超期结案率)×80% + (1−延期率)×10% + (1−返工率)×10%（换算为百分制；返工率、延期率按案件计）",
     ),
 )

@@ -160,6 +160,9 @@ class Case(PublicIdModel, AuthoredModel):
         help_text=_("处置时限跨越尚未公布放假安排的年份（按法定假日推算），公布后自动重算"),
     )
     transfer_deadline = models.DateTimeField(_("退回审核时限"), null=True, blank=True)
+    coordination_deadline = models.DateTimeField(
+        _("协调时限"), null=True, blank=True, help_text=_("央属/省属/市属单位问题转入协调后的办结时限")
+    )
     clock_started_at = models.DateTimeField(_("计时起点"), null=True, blank=True)
     clock_cycle = models.PositiveIntegerField(_("计时轮次"), default=0)
     cycle_started_at = models.DateTimeField(_("本轮计时起点"), null=True, blank=True)

@@ -12,6 +12,11 @@ the pages link every line to the inspection, point or case behind it.
   made, graded by the scoring engine as one inspection: the points that would lose marks "tomorrow", the
   estimated mean score and pass rate, per point and per street. A problem fixed since (its case closed) still
   counts until someone re-inspects: the estimate is what the records prove, not what was reported.
+  The estimated score is **weighted by point type the way the evaluators weight**: they draw a number of points
+  of each type, so the score is Σ w(type) × mean score of the type ÷ Σ w over the types with data, w = the
+  points per type of the latest official / city-quarterly round's sampling plan (else equal weights: the same
+  number of points of each type). Types the weights name but nothing inspected are listed, not guessed; the
+  unweighted mean over the inspected points is kept beside for comparison.
 * **trends** — frozen round scores over time (score snapshots), and open / overdue cases at the end of each of
   the last weeks, rebuilt from the case timestamps (a reopened case counts as open from its report).
 """
@@ -28,6 +33,7 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from wenming.cases.choices import CaseState
 from wenming.dashboard.models import TestDate
@@ -163,10 +169,14 @@ class LossLine:
 class Estimate:
     points: int
     passed: int
-    mean_score: float | None
+    mean_score: float | None  # weighted by point type (see the module docstring)
     observations: int
     lines: list[LossLine]
     by_street: list[dict]
+    unweighted_mean: float | None = None
+    by_type: list[dict] = field(default_factory=list)
+    weights_source: str = ""
+    missing_types: list[str] = field(default_factory=list)
 
     @property
     def pass_rate(self) -> float | None:
@@ -197,6 +207,55 @@ def latest_observations(points_qs):
         "case__code",
         "case__state",
     )
+
+
+def evaluator_weights(points_qs=None) -> tuple[dict[int, float], str]:
+    """Point type id → weight, and where the weights come from (shown on the page). Equal weights cover the
+    types of the points in scope."""
+    from wenming.standards.models import PointType
+
+    plan_round = (
+        Round.objects.filter(kind__in=[RoundKind.OFFICIAL, RoundKind.CITY_QUARTERLY])
+        .exclude(state=RoundState.DRAFT)
+        .exclude(sampling_plan={})
+        .order_by("-period_end", "-pk")
+        .first()
+    )
+    per_type = ((plan_round.sampling_plan or {}).get("per_type") or {}) if plan_round else {}
+    if per_type:
+        ids = dict(PointType.objects.filter(code__in=list(per_type)).values_list("code", "pk"))
+        weights = {ids[c]: float(n) for c, n in per_type.items() if c in ids and float(n) > 0}
+        if weights:
+            return weights, str(_("按“%(r)s”抽样方案各类型点位数加权") % {"r": plan_round.name})
+    types = PointType.objects.all()
+    if points_qs is not None:
+        types = types.filter(pk__in=points_qs.values("point_type_id"))
+    return {pk: 1.0 for pk in types.values_list("pk", flat=True)}, str(
+        _("各点位类型等权（测评按类型抽取相同数量点位）")
+    )
+
+
+def weighted_by_type(
+    items: list[ScoredPoint], points_qs=None
+) -> tuple[float | None, list[dict], str, list[str]]:
+    """The evaluators' weighting of point scores: Σ w × type mean ÷ Σ w over the types with data."""
+    from wenming.standards.models import PointType
+
+    weights, source = evaluator_weights(points_qs)
+    by_type = roll_up(items, Dimension.TYPE)
+    names = dict(PointType.objects.values_list("pk", "name"))
+    rows, total, weight_sum = [], 0.0, 0.0
+    for type_id, r in by_type.items():
+        w = weights.get(type_id, 0.0)
+        if r.mean_score is not None and w > 0:
+            total += w * r.mean_score
+            weight_sum += w
+        rows.append(
+            {"type": names.get(type_id, ""), "points": r.points, "mean_score": r.mean_score, "weight": w}
+        )
+    rows.sort(key=lambda x: (-x["weight"], x["type"]))
+    missing = sorted(names[t] for t, w in weights.items() if w > 0 and t not in by_type and t in names)
+    return (total / weight_sum if weight_sum else None), rows, source, missing
 
 
 def estimate_today(points_qs) -> Estimate:
@@ -247,13 +306,18 @@ def estimate_today(points_qs) -> Estimate:
         ),
         key=lambda s: (s["mean_score"] is None, -(s["mean_score"] or 0), s["street"]),
     )  # fmt: skip
+    weighted, by_type, source, missing = weighted_by_type(items, points_qs)
     return Estimate(
         points=whole.points if whole else 0,
         passed=whole.passed if whole else 0,
-        mean_score=whole.mean_score if whole else None,
+        mean_score=weighted,
         observations=len(rows),
         lines=lines,
         by_street=by_street,
+        unweighted_mean=whole.mean_score if whole else None,
+        by_type=by_type,
+        weights_source=source,
+        missing_types=missing,
     )
 
 

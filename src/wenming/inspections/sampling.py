@@ -172,6 +172,7 @@ def draw(
                 )
                 entry.requested += 1
                 entry.drawn.append(c)
+        warnings += _left_out(pools, {t for t, d in by_type.items() if d.drawn}, names)
         return Draw(seed, plan, dict(sorted(by_type.items())), warnings)
     for type_code in sorted(plan.per_type):
         count = plan.per_type[type_code]
@@ -184,7 +185,18 @@ def draw(
                 _("点位类型「%(t)s」在库点位只有 %(n)d 个，少于计划的 %(k)d 个，已全部抽取。")
                 % {"t": names.get(type_code, type_code), "n": len(pool), "k": count}
             )
+    warnings += _left_out(pools, {t for t, n in plan.per_type.items() if n > 0}, names)
     return Draw(seed, plan, by_type, warnings)
+
+
+def _left_out(pools: Mapping[str, list[Candidate]], planned: set[str], names: Mapping[str, str]) -> list[str]:
+    """The point types of the inventory the plan leaves out, said before the round is published: the
+    evaluators draw every type, so a round without one does not imitate them."""
+    left = sorted(t for t, pool in pools.items() if pool and t not in planned)
+    if not left:
+        return []
+    listed = "、".join(f"{names.get(t, t)}（在库 {len(pools[t])} 个）" for t in left)
+    return [_("抽样方案未包含以下点位类型，本轮不会测评这些类型：%(types)s") % {"types": listed}]
 
 
 def new_seed(rng: random.Random | None = None) -> int:

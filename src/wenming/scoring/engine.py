@@ -96,6 +96,7 @@ class Grade(NamedTuple):
     applicable: bool
     compliant: bool = False
     observations: int = 0
+    compliant_observations: int = 0  # applicable observations recorded 符合 (for 符合率)
 
     @property
     def lost(self) -> float:
@@ -173,6 +174,7 @@ def _grade(criterion: CriterionSpec, mine: list[ObservationValue]) -> Grade:
         applicable=True,
         compliant=problems == 0 and earned >= weight,
         observations=len(applicable),
+        compliant_observations=sum(1 for o in applicable if o.result == COMPLIANT),
     )
 
 
@@ -405,11 +407,18 @@ class RollUp:
     earned: float
     possible: float
     members: tuple[Hashable, ...]
+    observations: int = 0  # applicable observations (不涉及 excluded)
+    compliant_observations: int = 0
 
     @property
     def score_rate(self) -> float | None:
         """Σ earned / Σ possible × 100 (得分率), beside the mean of point scores."""
         return None if self.possible <= 0 else self.earned / self.possible * 100.0
+
+    @property
+    def compliance_rate(self) -> float | None:
+        """符合率 = compliant observations ÷ applicable observations × 100."""
+        return None if self.observations <= 0 else self.compliant_observations / self.observations * 100.0
 
     @property
     def failed(self) -> int:
@@ -456,6 +465,10 @@ def _roll(key: Hashable, members: list[ScoredPoint]) -> RollUp:
         earned=math.fsum(m.score.earned for m in assessed),
         possible=math.fsum(m.score.possible for m in assessed),
         members=tuple(m.ref if m.ref is not None else m.point_id for m in members),
+        observations=sum(g.observations for m in assessed for g in m.score.grades.values() if g.applicable),
+        compliant_observations=sum(
+            g.compliant_observations for m in assessed for g in m.score.grades.values() if g.applicable
+        ),
     )
 
 

@@ -8,9 +8,9 @@ from datetime import datetime
 from wenming.geo.models import Point
 from wenming.inspections.choices import RoundState
 from wenming.inspections.models import Inspection, Round
-from wenming.scoring import live
+from wenming.scoring import bases, live
 from wenming.scoring.choices import Dimension
-from wenming.scoring.engine import Change, RollUp, compare, rank, roll_up
+from wenming.scoring.engine import Change, RollUp, compare, roll_up
 from wenming.scoring.models import ScoreSnapshot, SnapshotPoint, SnapshotRollup
 from wenming.standards.models import Criterion
 
@@ -31,6 +31,8 @@ class RankingRow:
     possible: float
     rank: int | None
     tied: bool
+    observations: int = 0
+    compliant_observations: int = 0
 
     @property
     def failed(self) -> int:
@@ -39,6 +41,10 @@ class RankingRow:
     @property
     def score_rate(self) -> float | None:
         return None if self.possible <= 0 else self.earned / self.possible * 100.0
+
+    @property
+    def compliance_rate(self) -> float | None:
+        return None if self.observations <= 0 else self.compliant_observations / self.observations * 100.0
 
 
 @dataclass
@@ -59,11 +65,12 @@ def items_for(scored: live.Scored, dimension: str):
     return scored.group_slices() if dimension == Dimension.GROUP else scored.scored_points()
 
 
-def ranking_rows(scored: live.Scored, dimension: str) -> list[RankingRow]:
-    """Roll the scored points up along `dimension` and rank by mean point score (ties share a rank)."""
+def ranking_rows(scored: live.Scored, dimension: str, basis: str = bases.DEFAULT) -> list[RankingRow]:
+    """Roll the scored points up along `dimension` and rank by the basis (default the mean point score) at
+    its printed precision: printed-equal values share a rank (scoring/bases.py)."""
     rolled: dict = roll_up(items_for(scored, dimension), dimension)
     names = live.labels(dimension, rolled.keys())
-    ranked = rank(list(rolled.values()), key=lambda r: r.mean_score)
+    ranked = bases.rank_by(list(rolled.values()), basis)
     return [_row(dimension, r.item, names.get(r.item.key, str(r.item.key)), r.rank, r.tied) for r in ranked]
 
 
@@ -81,6 +88,8 @@ def _row(dimension: str, r: RollUp, label: str, position: int | None, tied: bool
         possible=r.possible,
         rank=position,
         tied=tied,
+        observations=r.observations,
+        compliant_observations=r.compliant_observations,
     )
 
 
@@ -100,9 +109,18 @@ def snapshot_rows(snapshot: ScoreSnapshot, dimension: str) -> list[RankingRow]:
             possible=r.possible,
             rank=r.rank,
             tied=r.tied,
+            observations=r.observations,
+            compliant_observations=r.compliant_observations,
         )
         for r in rows
     ]
+
+
+def reranked(rows: list[RankingRow], basis: str) -> list[RankingRow]:
+    """The rows ranked again by another basis (frozen ranks are by the default basis)."""
+    from dataclasses import replace
+
+    return [replace(r.item, rank=r.rank, tied=r.tied) for r in bases.rank_by(rows, basis)]
 
 
 def scored_if_live(round_obj: Round) -> live.Scored | None:
@@ -117,12 +135,16 @@ def frozen_snapshot(round_obj: Round) -> ScoreSnapshot | None:
     return ScoreSnapshot.objects.for_round(round_obj.pk)
 
 
-def ranking(round_obj: Round, dimension: str, scored: live.Scored | None = None) -> Ranking:
+def ranking(
+    round_obj: Round, dimension: str, scored: live.Scored | None = None, basis: str = bases.DEFAULT
+) -> Ranking:
+    """The round's ranking along `dimension` by `basis` (frozen rows are re-ranked when the basis is not the
+    default one their stored ranks use)."""
     snapshot = frozen_snapshot(round_obj)
     if snapshot is not None:
-        return Ranking(round_obj, dimension, snapshot_rows(snapshot, dimension), snapshot)
+        return Ranking(round_obj, dimension, reranked(snapshot_rows(snapshot, dimension), basis), snapshot)
     scored = scored or live.score_round(round_obj.pk)
-    return Ranking(round_obj, dimension, ranking_rows(scored, dimension), None)
+    return Ranking(round_obj, dimension, ranking_rows(scored, dimension, basis), None)
 
 
 # --- choosing rounds ---------------------------------------------------------------------------------

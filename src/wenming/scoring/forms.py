@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wenming.scoring import bases
 from wenming.scoring.choices import Dimension
 from wenming.scoring.deductions import PERIOD_HELP, PeriodError, parse_period
 from wenming.scoring.figures import rankable_rounds
@@ -34,6 +35,7 @@ class RankingParamsForm(forms.Form):
         error_messages={"invalid_choice": _("维度应为：street、community、unit、group、type 之一。")},
     )
     compare = _round_field(_("对比轮次"))
+    basis = forms.ChoiceField(label=_("排名依据"), choices=bases.CHOICES, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

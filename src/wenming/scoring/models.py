@@ -145,6 +145,8 @@ class SnapshotRollup(models.Model):
     pass_rate = models.FloatField(_("过关率"), null=True, blank=True)
     earned = models.FloatField(_("实得分合计"))
     possible = models.FloatField(_("应得分合计"))
+    observations = models.PositiveIntegerField(_("适用测评结果数"), default=0)
+    compliant_observations = models.PositiveIntegerField(_("符合的测评结果数"), default=0)
     rank = models.PositiveIntegerField(_("名次"), null=True, blank=True)
     tied = models.BooleanField(_("并列"), default=False)
 

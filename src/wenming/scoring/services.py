@@ -123,6 +123,8 @@ def _create_snapshot(actor, round_obj, scored, data_hash, inspection_ids, latest
             pass_rate=row.pass_rate,
             earned=row.earned,
             possible=row.possible,
+            observations=row.observations,
+            compliant_observations=row.compliant_observations,
             rank=row.rank,
             tied=row.tied,
         )

@@ -15,7 +15,7 @@ from django.views import View
 from wenming.geo.choices import AreaLevel
 from wenming.geo.models import Area, Point
 from wenming.org.models import Unit
-from wenming.scoring import deductions, exports, figures, live, services
+from wenming.scoring import bases, deductions, exports, figures, live, services
 from wenming.scoring.choices import CHANGE_BADGE, Dimension
 from wenming.scoring.forms import (
     DeductionThemeForm,
@@ -67,9 +67,13 @@ class RankingsView(LoginRequiredMixin, View):
         data = form.cleaned_data if form.is_bound else {}
         round_obj = data.get("round") or figures.default_round()
         dimension = data.get("dimension") or Dimension.STREET
-        context.update(round=round_obj, dimension=dimension, dimension_label=Dimension(dimension).label)
+        basis = bases.get(data.get("basis"))
+        context.update(
+            round=round_obj, dimension=dimension, dimension_label=Dimension(dimension).label, basis=basis,
+            basis_rule=bases.rule_text(basis),
+        )  # fmt: skip
         if round_obj is not None:
-            ranking = figures.ranking(round_obj, dimension)
+            ranking = figures.ranking(round_obj, dimension, basis=basis.code)
             context.update(ranking=ranking, rows=_with_urls(round_obj.pk, ranking.rows))
             if data.get("compare"):
                 before = figures.ranking(data["compare"], dimension)

@@ -19,6 +19,7 @@ class BulletinSerializer(serializers.ModelSerializer):
             "id", "kind", "title", "state", "doc_number", "doc_year", "doc_seq", "issuer", "issue_date",
             "period_code", "period_start", "period_end", "round", "theme", "subject_unit", "recipients", "cc",
             "summary", "requirements", "data_hash", "generated_at", "published_at", "files", "problems",
+            "ranking_basis",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -59,7 +60,7 @@ class AppraisalSchemeSerializer(serializers.ModelSerializer):
     class Meta:
         model = AppraisalScheme
         fields = ["id", "name", "subject", "formula", "description", "missing_rate", "max_bonus", "max_deduction",
-                  "min_score", "max_score", "is_active", "rules"]  # fmt: skip
+                  "min_score", "max_score", "is_active", "rules", "reward_bands"]  # fmt: skip
         read_only_fields = fields
 
 
@@ -79,7 +80,7 @@ class AppraisalResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = AppraisalResult
         fields = ["id", "run", "unit", "area", "label", "base", "bonus", "deduction", "score", "adjustment",
-                  "final_score", "rank", "tied", "error", "contributions", "figures"]  # fmt: skip
+                  "final_score", "rank", "tied", "amount", "amount_basis", "error", "contributions", "figures"]  # fmt: skip
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.OBJECT)

@@ -106,13 +106,31 @@ def _rank(row: dict) -> str:
     return f"{row['rank']}{_('（并列）') if row.get('tied') else ''}"
 
 
+def _basis_value(ranking: dict, row: dict) -> str:
+    """The value the ranking orders by, as printed (snapshots made before the bases had only the mean)."""
+    if "value" not in row:
+        return _num(row["mean_score"])
+    value = row["value"]
+    if value is None:
+        return "—"
+    return f"{value:.2f}%" if ranking.get("basis_unit") == "%" else f"{value:.2f}"
+
+
 def ranking_table(key: str, caption: str, label: str, ranking: dict) -> Table:
     rows = [
-        [_rank(r), r["label"], str(r["points"]), str(r["passed"]), pct(r["pass_rate"]), _num(r["mean_score"])]
+        [
+            _rank(r),
+            r["label"],
+            str(r["points"]),
+            str(r["passed"]),
+            pct(r["pass_rate"]),
+            _basis_value(ranking, r),
+        ]
         for r in ranking["rows"]
     ]
+    basis = ranking.get("basis_label") or _("平均得分")
     return Table(
-        key, caption, [_("名次"), label, _("参评点位"), _("过关点位"), _("过关率"), _("平均得分")], rows,
+        key, caption, [_("名次"), label, _("参评点位"), _("过关点位"), _("过关率"), basis], rows,
         [1, 4, 1.4, 1.4, 1.4, 1.4], note=_("计分方法：") + ranking["formula"], empty=_("本期无参评数据。"),
     )  # fmt: skip
 
@@ -174,15 +192,22 @@ def problem_table(key: str, caption: str, rows: list[dict], empty: str) -> Table
     )  # fmt: skip
 
 
+def _overdue_days(row: dict) -> str:
+    """Working days with the calendar days beside, e.g. "2（4）"; older snapshots had calendar days only."""
+    if "overdue_calendar_days" not in row:
+        return str(row["overdue_days"])
+    return f"{row['overdue_days']}（{row['overdue_calendar_days']}）"
+
+
 def overdue_table(rows: list[dict]) -> Table:
     body = [
         [str(i), r["code"], r["unit"], r["place"] or r["street"], r["person"] or "—", r["category"], r["deadline"],
-         str(r["overdue_days"])]
+         _overdue_days(r)]
         for i, r in enumerate(rows, start=1)
     ]  # fmt: skip
     return Table(
         "overdue", _("超期未整改问题"),
-        [_("序号"), _("问题编号"), _("责任单位"), _("地点"), _("责任人"), _("问题类别"), _("整改时限"), _("超期天数")],
+        [_("序号"), _("问题编号"), _("责任单位"), _("地点"), _("责任人"), _("问题类别"), _("整改时限"), _("超期工作日（自然日）")],
         body, [0.7, 2.2, 2.4, 3, 1.2, 2, 2, 1.1], empty=_("无超期未整改问题。"),
     )  # fmt: skip
 
@@ -232,8 +257,8 @@ def _redblack_sections(data: dict) -> list[Section]:
     rb = data["redblack"]
     red = Section(_("红榜"), children=[])
     red.tables = [
-        ranking_table("red_streets", _("红榜街道"), _("街道"), {"formula": data["rankings"]["street"]["formula"], "rows": rb["red_streets"]}),
-        ranking_table("red_units", _("红榜责任单位"), _("责任单位"), {"formula": data["rankings"]["unit"]["formula"], "rows": rb["red_units"]}),
+        ranking_table("red_streets", _("红榜街道"), _("街道"), {**data["rankings"]["street"], "rows": rb["red_streets"]}),
+        ranking_table("red_units", _("红榜责任单位"), _("责任单位"), {**data["rankings"]["unit"], "rows": rb["red_units"]}),
     ]  # fmt: skip
     black = Section(_("黑榜"))
     overdue = Table(
@@ -242,8 +267,8 @@ def _redblack_sections(data: dict) -> list[Section]:
         empty=_("无超期未整改问题。"),
     )  # fmt: skip
     black.tables = [
-        ranking_table("black_streets", _("黑榜街道"), _("街道"), {"formula": data["rankings"]["street"]["formula"], "rows": rb["black_streets"]}),
-        ranking_table("black_units", _("黑榜责任单位"), _("责任单位"), {"formula": data["rankings"]["unit"]["formula"], "rows": rb["black_units"]}),
+        ranking_table("black_streets", _("黑榜街道"), _("街道"), {**data["rankings"]["street"], "rows": rb["black_streets"]}),
+        ranking_table("black_units", _("黑榜责任单位"), _("责任单位"), {**data["rankings"]["unit"], "rows": rb["black_units"]}),
         overdue,
     ]  # fmt: skip
     return [red, black]

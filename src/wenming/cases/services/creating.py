@@ -207,6 +207,7 @@ def _insert_case(*, actor, category, point, area, full_key, at, **fields) -> Cas
     case.next_alert_at = case.dispatch_deadline
     if actor is not None:
         case._history_user = actor
+    case._history_date = at  # KPIs of a past period read the history as of the period's end
     case.save()
     return case
 
@@ -232,6 +233,7 @@ def _close_on_spot(case: Case, *, actor, at, photos) -> None:
     case.registered_at = case.fix_reported_at = case.verified_at = case.closed_at = at
     case.fix_reported_by = case.verified_by = actor
     case.next_alert_at = None
+    case._history_date = at
     case.save(
         update_fields=[
             "unit", "person", "routing_step", "routing_reason", "fixed_on_spot", "state", "registered_at",

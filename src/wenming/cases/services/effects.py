@@ -39,6 +39,27 @@ def _restart_clock(case: Case, ctx: Ctx, *, deadline: datetime.datetime | None =
     )
 
 
+def coordination_deadline(at: datetime.datetime) -> datetime.datetime:
+    """The coordination clock: CASE_COORDINATION_DAYS working days from the hand-over to coordination."""
+    from django.conf import settings
+
+    from wenming.core.workcal import add_working_time
+
+    return add_working_time(at, getattr(settings, "CASE_COORDINATION_DAYS", 15), "days")
+
+
+def _start_coordination(case: Case, ctx: Ctx) -> None:
+    """A case handed to coordination (unit above the district): a fresh coordination clock and alert cycle."""
+    ctx.set(
+        case,
+        coordination_deadline=coordination_deadline(ctx.at),
+        cycle_started_at=ctx.at,
+        clock_cycle=case.clock_cycle + 1,
+        escalation_level=0,
+    )
+    ctx.data["coordination_deadline"] = _iso(case.coordination_deadline)
+
+
 def _stop_clock(case: Case, ctx: Ctx) -> None:
     ctx.set(case, extension_requested_until=None, extension_reason="")
 
@@ -131,6 +152,7 @@ def _apply_decision(case: Case, ctx: Ctx, decision: RoutingDecision) -> None:
         # 央属/省属/市属: the district cannot order a fix; the office coordinates, the unit clock does not run.
         _stop_clock(case, ctx)
         ctx.set(case, state=S.COORDINATING, fix_deadline=None, acknowledged_at=None, fix_started_at=None)
+        _start_coordination(case, ctx)
         ctx.audiences = ("office",)
         ctx.event_kind = EventKind.COORDINATION
         ctx.title = _("案件 %(code)s 涉及%(level)s单位，转入协调") % {
@@ -295,6 +317,8 @@ def _park(case, ctx):
 def _unpark(case, ctx):
     back = case.parked_from or S.REGISTERED
     ctx.set(case, state=back, parked_from="")
+    if back == S.COORDINATING:
+        _start_coordination(case, ctx)  # parked time is not the coordination's either
     if back in UNIT_CLOCK_STATES:
         _restart_clock(case, ctx)  # parked time is not the unit's: a fresh deadline from unparking
         ctx.data["fix_deadline"] = _iso(case.fix_deadline)
@@ -326,6 +350,7 @@ def _reopen(case, ctx):
         return
     if unit.is_above_district:
         ctx.set(case, state=S.COORDINATING, fix_deadline=None)
+        _start_coordination(case, ctx)
         ctx.audiences = ("office",)
         ctx.event_kind = EventKind.COORDINATION
         return

@@ -139,4 +139,6 @@ def _save(case: Case, ctx: Ctx) -> None:
     ctx.fields.add("next_alert_at")
     if ctx.actor is not None:
         case._history_user = ctx.actor
+    # The history row carries the event's time, so KPIs of a past period read the case as it stood then.
+    case._history_date = ctx.at
     case.save(update_fields=sorted(ctx.fields | {"state", "updated_at"}))

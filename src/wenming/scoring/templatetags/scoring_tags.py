@@ -17,9 +17,11 @@ def _number(value) -> float | None:
 
 @register.filter
 def score(value) -> str:
-    """85.333 → "85.33"; no score → "—"."""
+    """85.333 → "85.33" (half up, as rankings compare it: scoring/bases.py); no score → "—"."""
+    from wenming.scoring.bases import printed
+
     value = _number(value)
-    return "—" if value is None else f"{value:.2f}"
+    return "—" if value is None else f"{printed(value):.2f}"
 
 
 @register.filter
