@@ -64,9 +64,9 @@ def criteria_by_type(standard) -> dict[int, list[int]]:
         Criterion.objects.filter(standard_set=standard, method="field").values_list("pk", "block_id")
     )
     out: dict[int, set[int]] = defaultdict(set)
-    for cid, type_id in Criterion.point_types.through.objects.filter(criterion_id__in=list(field_ids)).values_list(
-        "criterion_id", "pointtype_id"
-    ):
+    for cid, type_id in Criterion.point_types.through.objects.filter(
+        criterion_id__in=list(field_ids)
+    ).values_list("criterion_id", "pointtype_id"):
         out[type_id].add(cid)
     block_types: dict[int, set[int]] = defaultdict(set)
     for block_id, type_id in CriteriaBlock.point_types.through.objects.filter(
@@ -250,7 +250,9 @@ def district(inputs: Inputs, p_fail: np.ndarray, excess: np.ndarray) -> simulate
             )  # fmt: skip
         distinct = sorted({v for v in values if v is not None})
         position = {v: i for i, v in enumerate(distinct)}
-        groups[dim] = np.asarray([position.get(v, -1) if v is not None else -1 for v in values], dtype=np.int64)
+        groups[dim] = np.asarray(
+            [position.get(v, -1) if v is not None else -1 for v in values], dtype=np.int64
+        )
         keys[dim] = distinct
     return simulate.District(blocks=blocks, points=len(point_order), groups=groups, group_keys=keys)
 

@@ -32,7 +32,7 @@ class ForecastParameters(TimeStampedModel):
         _("抽样方案"),
         default=dict,
         blank=True,
-        help_text=_("{\"per_type\": {类型编码: 数量}}；留空则沿用最近一次模拟/正式测评的方案"),
+        help_text=_('{"per_type": {类型编码: 数量}}；留空则沿用最近一次模拟/正式测评的方案'),
     )
     seed = models.PositiveBigIntegerField(_("随机种子"), default=20261207)
     fix_first_threshold = models.FloatField(

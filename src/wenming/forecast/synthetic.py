@@ -113,7 +113,9 @@ def district_of(
 ) -> simulate.District:
     """The simulation's view of the season with the given (P, C) probabilities and λ."""
     blocks = []
-    tables = tables or [simulate.pad_tables([simulate.engine_table(s) for s in specs]) for specs in season.specs]
+    tables = tables or [
+        simulate.pad_tables([simulate.engine_table(s) for s in specs]) for specs in season.specs
+    ]
     for t, specs in enumerate(season.specs):
         rows = np.nonzero(season.point_type == t)[0]
         blocks.append(
