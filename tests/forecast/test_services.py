@@ -125,3 +125,22 @@ def test_pages_permissions_and_open_case(client, django_capture_on_commit_callba
     assert ForecastRun.objects.current().get().stale  # the case event marks the cache stale
     bad = client.post(reverse("forecast:parameters"), {"half_life_days": "0"})
     assert bad.status_code == 400
+
+
+def test_leader_view_big_screen_and_weekly_bulletin_show_the_cached_forecast(client):
+    from wenming.bulletins.render.document import forecast_section
+
+    _world()
+    services.update_parameters(actor=make_user("office"), simulations=1000)
+    run = services.compute_run()
+    mean = f"{run.result['score']['mean']:.1f}"
+    client.force_login(make_user("leader"))
+    for name in ("dashboard:leader", "dashboard:big_screen"):
+        html = client.get(reverse(name)).content.decode()
+        assert 'id="forecast-block"' in html and mean in html
+        assert f"{run.result['score']['low80']:.1f}–{run.result['score']['high80']:.1f}" in html
+    assert ForecastRun.objects.count() == 1  # the pages read the cache, they did not compute
+    snap = services.bulletin_snapshot()
+    section = forecast_section(snap)
+    assert mean in section.paragraphs[0] and "80% 区间" in section.paragraphs[0]
+    assert len(section.tables[0].rows) == min(10, len(run.result["fix_first"]))

@@ -12,6 +12,8 @@ the pages link every line to the inspection, point or case behind it.
   made, graded by the scoring engine as one inspection: the points that would lose marks "tomorrow", the
   estimated mean score and pass rate, per point and per street. A problem fixed since (its case closed) still
   counts until someone re-inspects: the estimate is what the records prove, not what was reported.
+* **forecast** — the cached probabilistic forecast (`wenming.forecast`: expected score with 80 %/95 % intervals,
+  P(target), pass rate, the top of the fix-first list), read from the latest run, never computed per request.
 * **trends** — frozen round scores over time (score snapshots), and open / overdue cases at the end of each of
   the last weeks, rebuilt from the case timestamps (a reopened case counts as open from its report).
 """
@@ -395,6 +397,7 @@ def scoped(user):
 
 def overview(user, *, now=None) -> dict:
     """Everything the leadership page and the big screen show, computed once."""
+    from wenming.forecast.services import headline
     from wenming.scoring import deductions, figures
 
     now = now or timezone.now()
@@ -425,6 +428,7 @@ def overview(user, *, now=None) -> dict:
         },
         "failing": failing,
         "estimate": estimate,
+        "forecast": headline(user),  # the cached forecast (wenming.forecast), never recomputed per request
         "round": round_obj,
         "rankings": rankings,
         "pareto_criteria": pareto.by_criterion[:10],

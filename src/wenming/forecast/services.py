@@ -333,3 +333,72 @@ def open_case(*, actor, point_id: int, criterion_id: int):
         % {"p": point.name, "c": f"{criterion.code} {criterion.text[:60]}"},
         idempotency_key=f"forecast:{point.pk}:{criterion.pk}:{timezone.localdate().isoformat()}",
     )
+
+
+# --- what other pages show -------------------------------------------------------------------------------------
+
+HEADLINE_LINES = 5
+
+
+def headline(user=None, lines: int = HEADLINE_LINES) -> dict | None:
+    """The latest cached forecast in brief (leader view, big screen, weekly bulletin): score with its
+    intervals, P(target), pass rate, when computed, and the top of the fix-first list in the user's scope."""
+    run = latest_run()
+    if run is None:
+        return None
+    fix_first = run.result.get("fix_first", [])
+    if user is not None and not (user.is_superuser or user.scope().sees_all("view")):
+        from wenming.geo.models import Point
+
+        visible = set(Point.objects.restrict(user, "view").values_list("pk", flat=True))
+        fix_first = [line for line in fix_first if line["point_id"] in visible]
+    return {
+        "run": run,
+        "computed_at": run.computed_at,
+        "stale": run.stale,
+        "score": run.result.get("score", {}),
+        "pass_rate": run.result.get("pass_rate", {}),
+        "target": run.result.get("target"),
+        "simulations": run.result.get("simulations"),
+        "top": fix_first[:lines],
+        "url": reverse("forecast:forecast"),
+    }
+
+
+def bulletin_snapshot(lines: int = 10) -> dict | None:
+    """The forecast block of a weekly bulletin, as plain JSON frozen into its data snapshot."""
+    run = latest_run()
+    if run is None:
+        return None
+    r = run.result
+    score = r.get("score", {})
+    return {
+        "computed_at": timezone.localtime(run.computed_at).strftime("%Y-%m-%d %H:%M"),
+        "run_id": run.pk,
+        "mean": score.get("mean"),
+        "low80": score.get("low80"),
+        "high80": score.get("high80"),
+        "low95": score.get("low95"),
+        "high95": score.get("high95"),
+        "p_target": score.get("p_target"),
+        "target": r.get("target"),
+        "pass_rate": (r.get("pass_rate") or {}).get("mean"),
+        "simulations": r.get("simulations"),
+        "top": [
+            {
+                k: line[k]
+                for k in (
+                    "point_code",
+                    "point_name",
+                    "street",
+                    "criterion_code",
+                    "criterion_text",
+                    "p_fail",
+                    "gain",
+                    "unit",
+                    "case_code",
+                )
+            }
+            for line in r.get("fix_first", [])[:lines]
+        ],  # fmt: skip
+    }
