@@ -115,7 +115,7 @@ def draw_without_replacement(rng: np.random.Generator, pool: int, n: int, sims: 
     """(sims, n) distinct indices in range(pool) per row, uniformly."""
     if n >= pool:
         return np.broadcast_to(np.arange(pool), (sims, pool)).copy()
-    if n * 4 > pool or pool * sims <= 2_000_000:
+    if n * 4 > pool:  # dense: a random permutation prefix per row
         return np.argpartition(rng.random((sims, pool)), n - 1, axis=1)[:, :n]
     idx = rng.integers(0, pool, (sims, n))
     while n > 1:  # rejection: redraw the rows with a repeated index (rare when n ≪ pool)
@@ -144,25 +144,30 @@ def simulate(district: District, sims: int, seed: int, trace: int = 0) -> Simula
         if n <= 0 or not len(block.specs):
             continue
         idx = draw_without_replacement(rng, len(block.points), n, sims)  # (S, n)
+        c_count = len(block.specs)
         p = block.p_fail[idx]  # (S, n, C)
         if block.p_sd is not None:  # one shift per simulated test and pool (column), shared by its points
-            shift = rng.standard_normal((sims, 1, len(block.specs)))
-            p = np.clip(p + shift * block.p_sd[idx], 0.0, 1.0)
+            shift = rng.standard_normal((sims, 1, c_count))
+            p += shift * block.p_sd[idx]  # no clip needed: u < p is the same for p < 0 or p > 1
         fail = rng.random(p.shape) < p
         draws += p.size
-        problems = fail.astype(np.int32)
+        # Failures are few: grade them sparsely. Cell (s, j, c) → its problems k and the marks it loses.
+        s_i, j_i, c_i = np.nonzero(fail)
+        problems = np.ones(len(s_i), dtype=np.int64)
         kmax = block.table.shape[1] - 1
         if block.counted.any():
-            where = fail & block.counted
-            s_i, j_i, c_i = np.nonzero(where)
-            extra = rng.poisson(block.excess[idx[s_i, j_i], c_i])
+            counting = block.counted[c_i]
+            extra = rng.poisson(block.excess[idx[s_i[counting], j_i[counting]], c_i[counting]])
             draws += len(extra)
-            problems[s_i, j_i, c_i] += extra
-        np.minimum(problems, kmax, out=problems)
-        earned = block.table[np.arange(len(block.specs)), problems].sum(axis=2)  # (S, n)
+            problems[counting] += extra
+            np.minimum(problems, kmax, out=problems)
+        lost_cells = block.table[c_i, 0] - block.table[c_i, problems]
+        cell_point = s_i * n + j_i
+        lost = np.bincount(cell_point, weights=lost_cells, minlength=sims * n).reshape(sims, n)
+        failures = np.bincount(cell_point, minlength=sims * n).reshape(sims, n)
         possible = block.possible
-        scores = earned / possible * 100.0 if possible > 0 else np.full(earned.shape, 100.0)
-        point_passed = ~(problems > 0).any(axis=2)
+        scores = (possible - lost) / possible * 100.0 if possible > 0 else np.full(lost.shape, 100.0)
+        point_passed = failures == 0
         total += scores.sum(axis=1)
         passed_total += point_passed.sum(axis=1)
         drawn_total += n
@@ -176,7 +181,10 @@ def simulate(district: District, sims: int, seed: int, trace: int = 0) -> Simula
             g_cnt[d] += np.bincount(flat, minlength=size)
             g_pass[d] += np.bincount(flat, weights=point_passed[keep], minlength=size)
         if trace:
-            traces.append(Trace(b, idx[:trace].copy(), problems[:trace].copy(), scores[:trace].copy()))
+            keep = s_i < trace
+            dense = np.zeros((min(trace, sims), n, c_count), dtype=np.int64)
+            dense[s_i[keep], j_i[keep], c_i[keep]] = problems[keep]
+            traces.append(Trace(b, idx[:trace].copy(), dense, scores[:trace].copy()))
     denominator = max(drawn_total, 1)
 
     def shaped(arrays):
