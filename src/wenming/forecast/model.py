@@ -176,3 +176,11 @@ def expected_lost(p_fail, excess, table) -> np.ndarray:
     loss = table[:, :1] - table[:, 1:]  # (I, K): lost with 1..K problems
     pmf = poisson_pmf(excess, kmax)  # P(1 + X = k) for k = 1..K
     return np.asarray(p_fail) * (pmf * loss).sum(axis=-1)
+
+
+def fix_gain(p_drawn: float, expected_lost: float, possible: float, drawn_total: int) -> float:
+    """Expected rise of the district score (mean point score, 0–100) if the item were fixed before the test:
+    P(point drawn) × expected marks lost ÷ the point's possible marks × 100 ÷ points drawn in all."""
+    if possible <= 0 or drawn_total <= 0:
+        return 0.0
+    return p_drawn * expected_lost / possible * 100.0 / drawn_total

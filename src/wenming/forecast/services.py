@@ -230,7 +230,7 @@ def _fix_first(inputs, p_fail, lost, weight, point_possible, drawn_share, drawn_
         unit_id = case.unit_id if case and case.unit_id else point_unit
         possible = point_possible.get(pid, 0.0)
         share = drawn_share.get(pid, 0.0)
-        gain = share * (lost[i] / possible * 100.0 if possible > 0 else 0.0) / drawn_total
+        gain = model.fix_gain(share, float(lost[i]), possible, drawn_total)
         spec = inputs.specs[cid]
         info = inputs.points.get(pid)
         lines.append(
