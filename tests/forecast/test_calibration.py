@@ -29,7 +29,7 @@ def test_80_percent_interval_covers_the_real_test_in_75_to_85_percent_of_seasons
         est = model.estimate(season.history, model.Params())
         shape = season.true_p.shape
         forecast = synthetic.district_of(
-            season, est.p_fail.reshape(shape), est.excess.reshape(shape), tables, est.p_sd.reshape(shape)
+            season, est.p_fail.reshape(shape), est.excess.reshape(shape), tables, est
         )
         band = simulate.summary(simulate.simulate(forecast, 500, seed=i).scores)
         truth = synthetic.district_of(season, season.true_p, season.true_excess, tables)

@@ -10,6 +10,7 @@ from wenming.demo.accounts import load_accounts
 from wenming.demo.bulletins import load_bulletins
 from wenming.demo.calendar import load_calendar
 from wenming.demo.cases import load_cases
+from wenming.demo.forecast import load_forecast
 from wenming.demo.geography import load_areas
 from wenming.demo.inspections import load_inspections
 from wenming.demo.organisation import load_duties, load_groups, load_units
@@ -35,6 +36,7 @@ STEPS = [
     load_cases,  # three months of cases from the other sources, in every state of the workflow
     load_participation,  # citizen reports in every triage state, one Open311 client
     load_surveys,  # survey waves with estimates, a training session, the example library
+    load_forecast,  # the cached forecast with its backtest (leader view, big screen, weekly bulletin)
     load_bulletins,  # published weekly and monthly bulletins (Word, Excel, PDF), a draft, an appraisal
 ]
 

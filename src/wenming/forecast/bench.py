@@ -48,14 +48,16 @@ def build(ctx):
 def forecast(point_type, specs, table, history, sims, seed):
     est = model.estimate(history, model.Params())
     shape = (len(point_type), CRITERIA)
-    p, lam, sd = est.p_fail.reshape(shape), est.excess.reshape(shape), est.p_sd.reshape(shape)
+    p, lam = est.p_fail.reshape(shape), est.excess.reshape(shape)
     counted = np.array([simulate.counts_problems(s) for s in specs])
     blocks = []
     for t in range(TYPES):
         rows = np.nonzero(point_type == t)[0]
-        blocks.append(
-            simulate.TypeBlock(t, rows, specs, p[rows], lam[rows], table, counted, PER_TYPE, sd[rows])
-        )
+        block = simulate.TypeBlock(t, rows, specs, p[rows], lam[rows], table, counted, PER_TYPE)
+        block.pool_coef = est.pool_coef.reshape(shape)[rows]
+        block.pool_rate = est.pool_rate[t * CRITERIA : (t + 1) * CRITERIA]
+        block.pool_sigma = est.pool_sigma[t * CRITERIA : (t + 1) * CRITERIA]
+        blocks.append(block)
     district = simulate.District(blocks=blocks, points=len(point_type))
     return simulate.simulate(district, sims, seed)
 

@@ -12,8 +12,9 @@ Items are (point, criterion) pairs, numbered 0..I-1; each belongs to a *pool* (p
 4. **Cases**: the odds ``p / (1 − p)`` are multiplied by `open_case_odds` when a case is open on the item, by
    `recurrence_odds` per recurrence or rebound (at most `MAX_RECURRENCES`) and by `closure_odds` when a
    verified closure came after the latest failure.
-5. **Uncertainty**: the pool rate is an estimate too; each simulated test shifts every pool's rates together
-   by a normal draw with the pool rate's standard error, in the share κ / (n + κ) an item borrows from it.
+5. **Uncertainty**: the pool rate is an estimate too; each simulated test draws every pool's rate again
+   (lognormal with the same mean and the pool rate's standard error) and moves each item of the pool in the
+   share κ / (n + κ) it borrows from it (scaled by the case adjustment), never below zero.
 6. **Problem counts** (graded, per-occurrence, quota and sampled rules): when the item fails, the number of
    problems is ``1 + Poisson(λ)``, λ the item's weighted mean of (problems − 1) over its failures, shrunk to
    the pool's with strength `EXCESS_PRIOR`.
@@ -70,10 +71,12 @@ class Estimate:
     p_fail: np.ndarray  # (I,) probability of failing tomorrow
     excess: np.ndarray  # (I,) λ: mean number of problems beyond the first when failing
     p_shrunk: np.ndarray  # (I,) before the case adjustments
-    p_sd: np.ndarray  # (I,) uncertainty of the item's rate coming from its pool's (shared by the pool)
+    pool_coef: np.ndarray  # (I,) how much p moves per unit move of its pool's rate: p × w / p_shrunk
+    pool_sigma: np.ndarray  # (G,) lognormal σ of each pool rate (its relative standard error)
     n_eff: np.ndarray  # (I,) weighted observations
     x_eff: np.ndarray  # (I,) weighted failures
     pool_rate: np.ndarray  # (G,)
+    item_pool: np.ndarray  # (I,)
     kappa: float
     kappa_estimated: bool
     district_rate: float
@@ -122,15 +125,16 @@ def estimate(history: History, params: Params) -> Estimate:
         found = estimate_kappa(n_eff, x_eff, n_kish, prior)
         kappa, estimated = (found, True) if found is not None else (params.default_prior_strength, False)
     p = (x_eff + kappa * prior) / (n_eff + kappa)
-    # The pool rate is itself an estimate: its standard error, in the share the item borrows from it.
+    # The pool rate is itself an estimate: its standard error as a lognormal σ (mean-preserving, positive).
     pool_se = np.sqrt(pool_rate * (1 - pool_rate) / (pool_n + POOL_PRIOR))
-    p_sd = (kappa / (n_eff + kappa)) * (pool_se[history.item_pool] if items else np.zeros(0))
+    pool_sigma = np.sqrt(np.log1p((pool_se / np.maximum(pool_rate, 1e-12)) ** 2))
 
     odds = p / (1 - p)
     odds = odds * np.where(history.item_open_case, params.open_case_odds, 1.0)
     odds = odds * np.power(params.recurrence_odds, np.minimum(history.item_recurrences, MAX_RECURRENCES))
     odds = odds * np.where(history.item_closed_since, params.closure_odds, 1.0)
     p_fail = np.clip(odds / (1 + odds), *P_RANGE)
+    pool_coef = p_fail * (kappa / (n_eff + kappa)) / np.maximum(p, 1e-12)
 
     extra = np.maximum(history.obs_problems - 1, 0) * history.obs_failed
     f_w = np.bincount(history.obs_item, weights=w * failed, minlength=items)
@@ -144,10 +148,12 @@ def estimate(history: History, params: Params) -> Estimate:
         p_fail=p_fail,
         excess=excess,
         p_shrunk=p,
-        p_sd=p_sd,
+        pool_coef=pool_coef,
+        pool_sigma=pool_sigma,
         n_eff=n_eff,
         x_eff=x_eff,
         pool_rate=pool_rate,
+        item_pool=history.item_pool,
         kappa=kappa,
         kappa_estimated=estimated,
         district_rate=district,

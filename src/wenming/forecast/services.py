@@ -106,8 +106,8 @@ def compute(as_of: datetime.datetime, row: ForecastParameters, *, plan: dict[str
     excess = est.excess if est is not None else np.zeros(0)
     district = data.district(inputs, p_fail, excess)
     if est is not None:
-        for blk, (_t, pids, cids, first) in zip(district.blocks, inputs.blocks, strict=True):
-            blk.p_sd = est.p_sd[first : first + len(pids) * len(cids)].reshape(len(pids), len(cids))
+        for blk, (_t, _pids, _cids, first) in zip(district.blocks, inputs.blocks, strict=True):
+            simulate.attach_pool(blk, est, first)
     sims = simulations or row.simulations
     result_sim = simulate.simulate(district, sims, seed=row.seed, trace=ENGINE_CHECK_DRAWS)
     checked = simulate.check_against_engine(district, result_sim)

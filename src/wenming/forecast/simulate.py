@@ -63,11 +63,24 @@ class TypeBlock:
     table: np.ndarray
     counted: np.ndarray  # (C,) bool
     n_draw: int
-    p_sd: np.ndarray | None = None  # (N, C) shared-by-pool uncertainty of p (a pool is a column)
+    # Pool uncertainty (a pool is a column): p moves by pool_coef × (drawn pool rate − pool rate).
+    pool_coef: np.ndarray | None = None  # (N, C)
+    pool_rate: np.ndarray | None = None  # (C,)
+    pool_sigma: np.ndarray | None = None  # (C,)
 
     @property
     def possible(self) -> float:
         return float(self.table[:, 0].sum())
+
+
+def attach_pool(block: TypeBlock, est, first: int) -> None:
+    """Give a block (its items numbered from `first`, point by point, criterion by criterion) its pools'
+    uncertainty from `est` (a `model.Estimate`)."""
+    n, c = len(block.points), len(block.specs)
+    pools = est.item_pool[first : first + c]  # the pools of the block's first point = of every point
+    block.pool_coef = est.pool_coef[first : first + n * c].reshape(n, c)
+    block.pool_rate = est.pool_rate[pools]
+    block.pool_sigma = est.pool_sigma[pools]
 
 
 def pad_tables(tables: Sequence[np.ndarray]) -> np.ndarray:
@@ -146,9 +159,14 @@ def simulate(district: District, sims: int, seed: int, trace: int = 0) -> Simula
         idx = draw_without_replacement(rng, len(block.points), n, sims)  # (S, n)
         c_count = len(block.specs)
         p = block.p_fail[idx]  # (S, n, C)
-        if block.p_sd is not None:  # one shift per simulated test and pool (column), shared by its points
-            shift = rng.standard_normal((sims, 1, c_count))
-            p += shift * block.p_sd[idx]  # no clip needed: u < p is the same for p < 0 or p > 1
+        if block.pool_coef is not None:  # each simulated test draws each pool's rate again (mean kept)
+            sigma = block.pool_sigma
+            drawn_rate = block.pool_rate * np.exp(
+                sigma * rng.standard_normal((sims, 1, c_count)) - sigma**2 / 2
+            )
+            p += (drawn_rate - block.pool_rate) * block.pool_coef[
+                idx
+            ]  # ≥ 0 by construction; u < p clips at 1
         fail = rng.random(p.shape) < p
         draws += p.size
         # Failures are few: grade them sparsely. Cell (s, j, c) → its problems k and the marks it loses.

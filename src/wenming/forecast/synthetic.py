@@ -109,7 +109,7 @@ def make_season(
 
 
 def district_of(
-    season: Season, p_fail: np.ndarray, excess: np.ndarray, tables=None, p_sd: np.ndarray | None = None
+    season: Season, p_fail: np.ndarray, excess: np.ndarray, tables=None, est: model.Estimate | None = None
 ) -> simulate.District:
     """The simulation's view of the season with the given (P, C) probabilities and λ."""
     blocks = []
@@ -128,9 +128,11 @@ def district_of(
                 table=tables[t],
                 counted=np.array([simulate.counts_problems(s) for s in specs]),
                 n_draw=season.per_type,
-                p_sd=None if p_sd is None else p_sd[rows],
             )
         )
+    if est is not None:  # items are numbered point by point, criterion by criterion
+        for block in blocks:
+            simulate.attach_pool(block, est, int(block.points[0]) * len(block.specs))
     streets = int(season.street.max()) + 1
     return simulate.District(
         blocks=blocks,
