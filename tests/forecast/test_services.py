@@ -86,7 +86,14 @@ def test_bad_parameters_are_refused_in_chinese_and_nothing_changes():
 
 
 def test_backtest_replays_the_closed_round():
+    from tests.scoring.factories import make_round
+
     world = _world()
+    assert backtest.run_backtest(simulations=1000) == []  # nothing recorded before the round: skipped
+    earlier = make_round(world.standard, kind="daily")
+    make_inspection(
+        earlier, world.p3, [(world.k1, "noncompliant")], at=timezone.now() - datetime.timedelta(days=40)
+    )
     runs = backtest.run_backtest(simulations=1000)
     assert len(runs) == 1
     report = backtest.report()
@@ -144,3 +151,12 @@ def test_leader_view_big_screen_and_weekly_bulletin_show_the_cached_forecast(cli
     section = forecast_section(snap)
     assert mean in section.paragraphs[0] and "80% 区间" in section.paragraphs[0]
     assert len(section.tables[0].rows) == min(10, len(run.result["fix_first"]))
+
+
+def test_an_empty_district_has_no_score_rather_than_a_made_up_one(client):
+    run = services.compute_run(simulations=1000)
+    assert run.result["score"]["mean"] is None and run.result["drawn"] == 0 and run.result["fix_first"] == []
+    assert point_risk() == {}
+    client.force_login(make_user("office"))
+    page = client.get(reverse("forecast:forecast"))
+    assert page.status_code == 200 and "—" in page.content.decode()

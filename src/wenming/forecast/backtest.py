@@ -1,7 +1,7 @@
 """Calibration shown, not claimed: replay history. For each past closed round, the forecast made as of the
 start of its first day (so from the records of the days before) with the round's own number of points per
 type, against the round's actual mean point score; the error and whether the actual fell in the 80 % and
-95 % intervals. Stored as runs marked with their round, so the office page reads them."""
+95 % intervals. A round with no observation recorded before it is skipped (nothing to forecast from). Stored as runs marked with their round, so the office page reads them."""
 
 from __future__ import annotations
 
@@ -58,7 +58,9 @@ def run_backtest(*, simulations: int = BACKTEST_SIMULATIONS) -> list[ForecastRun
         if mean is None or not per_type:
             continue
         as_of = start_of(rnd.period_start)
-        result, risks = services.compute(as_of, row, plan=per_type, simulations=simulations)
+        result, _risks = services.compute(as_of, row, plan=per_type, simulations=simulations)
+        if not result["observations"]:
+            continue  # nothing was recorded before this round: there was nothing to forecast from
         band = result["score"]
         result["actual"] = {
             "round_id": rnd.pk, "round": rnd.name, "kind": rnd.get_kind_display(), "mean_score": round(mean, 4),

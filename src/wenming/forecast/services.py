@@ -154,8 +154,11 @@ def compute(as_of: datetime.datetime, row: ForecastParameters, *, plan: dict[str
     result = {
         "as_of": as_of.isoformat(),
         "standard_id": inputs.standard_id,
-        "score": _rounded(simulate.summary(result_sim.scores, row.target_score)),
-        "pass_rate": _rounded(simulate.summary(result_sim.pass_rates)),
+        # Nothing drawn (no points, no criteria or an empty plan): no score rather than a made-up one.
+        "score": _rounded(
+            simulate.summary(result_sim.scores if district.drawn else np.array([]), row.target_score)
+        ),
+        "pass_rate": _rounded(simulate.summary(result_sim.pass_rates if district.drawn else np.array([]))),
         "analytic_mean": None if analytic is None else round(analytic, 4),
         "target": row.target_score,
         "simulations": sims,
