@@ -160,3 +160,19 @@ def test_an_empty_district_has_no_score_rather_than_a_made_up_one(client):
     client.force_login(make_user("office"))
     page = client.get(reverse("forecast:forecast"))
     assert page.status_code == 200 and "—" in page.content.decode()
+
+
+def test_the_scheduled_job_is_registered_and_recomputes_only_when_needed():
+    from wenming.core.schedule import autodiscover, registered_jobs
+    from wenming.forecast import tasks
+
+    autodiscover()
+    job = {j.name: j for j in registered_jobs()}["forecast.refresh_forecast"]
+    assert job.every == datetime.timedelta(minutes=30)
+    _world()
+    services.update_parameters(actor=make_user("office"), simulations=1000)
+    first = tasks.refresh_forecast.call()
+    assert ForecastRun.objects.get(pk=first).stale is False
+    assert tasks.refresh_forecast.call() is None  # same data: the cache is kept
+    ForecastRun.objects.filter(pk=first).update(stale=True)
+    assert tasks.refresh_forecast.call() not in (None, first)
