@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wenming.forecast import data, model, simulate
+from wenming.forecast import data, model, signals, simulate
 from wenming.forecast.models import ForecastParameters, ForecastRun
 from wenming.scoring import live
 from wenming.scoring.choices import Dimension
@@ -284,6 +284,7 @@ def compute_run(*, as_of: datetime.datetime | None = None, simulations: int | No
             seconds=round(seconds, 3),
         )
         ForecastRun.objects.current().exclude(pk=run.pk).update(stale=True)
+    signals.reset_throttle()
     return run
 
 
