@@ -116,6 +116,14 @@ def test_pages_permissions_and_open_case(client, django_capture_on_commit_callba
     assert page.status_code == 200 and "预估测评得分" in page.content.decode()
     assert world.p3.name in page.content.decode()
     assert client.get(reverse("forecast:forecast") + "?by=unit").status_code == 200
+    by_group = client.get(reverse("forecast:forecast") + "?by=group").content.decode()
+    assert world.group.name in by_group  # K-ENV's category belongs to the group
+    by_unit = client.get(reverse("forecast:forecast") + f"?unit={world.u2.pk}").content.decode()
+    assert world.p3.name in by_unit and world.p1.name not in by_unit
+    params_page = client.get(reverse("forecast:parameters")).content.decode()
+    assert (
+        "近期权重半衰期" in params_page and 'name="half_life_days"' not in params_page
+    )  # shown, not editable
     assert client.get(reverse("forecast:backtest")).status_code == 200
     assert client.post(reverse("forecast:recompute")).status_code == 403
     office = make_user("office")
@@ -130,6 +138,7 @@ def test_pages_permissions_and_open_case(client, django_capture_on_commit_callba
     case = Case.objects.get(point=world.p3, criterion=world.k1)
     assert response["Location"] == case.get_absolute_url()
     assert ForecastRun.objects.current().get().stale  # the case event marks the cache stale
+    assert 'name="half_life_days"' in client.get(reverse("forecast:parameters")).content.decode()
     bad = client.post(reverse("forecast:parameters"), {"half_life_days": "0"})
     assert bad.status_code == 400
 
