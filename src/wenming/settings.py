@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "wenming.participation",
     "wenming.surveys",
     "wenming.scoring",
+    "wenming.forecast",
     "wenming.bulletins",
     "wenming.dashboard",
     "wenming.demo",

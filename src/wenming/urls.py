@@ -17,6 +17,7 @@ PAGE_APPS = [
     "participation",
     "surveys",
     "scoring",
+    "forecast",
     "bulletins",
 ]
 API_APPS = [

@@ -22,6 +22,7 @@ BENCHMARK_MODULES = [
     "wenming.bulletins.bench",
     "wenming.participation.bench",
     "wenming.cases.bench",
+    "wenming.forecast.bench",
 ]
 
 

@@ -663,6 +663,10 @@ def collect(spec: Spec, *, now=None, progress=None) -> dict:
             {c.unit_id for c in cases if c.unit_id} | {c.street.unit_id for c in cases if c.street_id and c.street.unit_id}
         ),
     }  # fmt: skip
+    if spec.kind == BulletinKind.WEEKLY:  # the forecast block (wenming.forecast): the latest cached run
+        from wenming.forecast.services import bulletin_snapshot
+
+        data["forecast"] = bulletin_snapshot()
     if spec.kind == BulletinKind.REDBLACK:
         data["redblack"] = _red_black(spec, rankings, handling, overdue_rows)
         black = {r["label"] for r in data["redblack"]["black_units"]}

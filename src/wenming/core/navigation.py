@@ -34,6 +34,7 @@ MENU: tuple[NavGroup, ...] = (
         (
             NavItem(_("我的工作台"), "dashboard:home"),
             NavItem(_("领导驾驶舱"), "dashboard:leader", OVERSIGHT | {"group_lead"}),
+            NavItem(_("预估测评得分"), "forecast:forecast", OVERSIGHT | {"group_lead"}),
             NavItem(_("消息"), "core:inbox"),
         ),
     ),

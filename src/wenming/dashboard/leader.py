@@ -17,6 +17,8 @@ the pages link every line to the inspection, point or case behind it.
   points per type of the latest official / city-quarterly round's sampling plan (else equal weights: the same
   number of points of each type). Types the weights name but nothing inspected are listed, not guessed; the
   unweighted mean over the inspected points is kept beside for comparison.
+* **forecast** — the cached probabilistic forecast (`wenming.forecast`: expected score with 80 %/95 % intervals,
+  P(target), pass rate, the top of the fix-first list), read from the latest run, never computed per request.
 * **trends** — frozen round scores over time (score snapshots), and open / overdue cases at the end of each of
   the last weeks, rebuilt from the case timestamps (a reopened case counts as open from its report).
 """
@@ -455,6 +457,7 @@ def scoped(user):
 
 def overview(user, *, now=None) -> dict:
     """Everything the leadership page and the big screen show, computed once."""
+    from wenming.forecast.services import headline
     from wenming.scoring import deductions, figures
 
     now = now or timezone.now()
@@ -485,6 +488,7 @@ def overview(user, *, now=None) -> dict:
         },
         "failing": failing,
         "estimate": estimate,
+        "forecast": headline(user),  # the cached forecast (wenming.forecast), never recomputed per request
         "round": round_obj,
         "rankings": rankings,
         "pareto_criteria": pareto.by_criterion[:10],

@@ -11,6 +11,7 @@ from wenming.demo.bulletins import load_bulletins
 from wenming.demo.calendar import load_calendar
 from wenming.demo.campaigns import load_campaigns
 from wenming.demo.cases import load_cases
+from wenming.demo.forecast import load_forecast
 from wenming.demo.geography import load_areas
 from wenming.demo.inspections import load_inspections
 from wenming.demo.organisation import load_duties, load_groups, load_units
@@ -39,6 +40,7 @@ STEPS = [
     load_campaigns,  # a running 迎检冲刺 and a finished 专项整治行动, progress computed from cases and inspections
     load_participation,  # citizen reports in every triage state, one Open311 client
     load_surveys,  # survey waves with estimates, a training session, the example library
+    load_forecast,  # the cached forecast with its backtest (leader view, big screen, weekly bulletin)
     load_bulletins,  # published weekly and monthly bulletins (Word, Excel, PDF), a draft, an appraisal
 ]
 

@@ -237,6 +237,30 @@ def theme_table(rows: list[dict]) -> Table:
     )  # fmt: skip
 
 
+def forecast_section(f: dict) -> Section:
+    """预估测评得分 (wenming.forecast): the expected score with its intervals and the top of the fix-first list."""
+    pct = "—" if f.get("p_target") is None else f"{f['p_target'] * 100:.0f}%"
+    rate = "—" if f.get("pass_rate") is None else f"{f['pass_rate'] * 100:.0f}%"
+    text = _(
+        "如果测评组明天来，预估得分 %(mean)s 分（80%% 区间 %(l80)s–%(h80)s，95%% 区间 %(l95)s–%(h95)s），"
+        "达到 %(target)s 分的概率 %(p)s，预估过关率 %(rate)s。（%(at)s 计算，模拟测评 %(n)s 次）"
+    ) % {"mean": _num(f.get("mean"), 1), "l80": _num(f.get("low80"), 1), "h80": _num(f.get("high80"), 1),
+         "l95": _num(f.get("low95"), 1), "h95": _num(f.get("high95"), 1), "target": f.get("target"), "p": pct,
+         "rate": rate, "at": f.get("computed_at", ""), "n": f.get("simulations")}  # fmt: skip
+    body = [
+        [str(i), f"{line['point_code']} {line['point_name']}", f"{line['criterion_code']} {line['criterion_text']}",
+         f"{line['p_fail'] * 100:.0f}%", _num(line["gain"], 3), line["unit"] or "—", line["case_code"] or "—"]
+        for i, line in enumerate(f.get("top", []), 1)
+    ]  # fmt: skip
+    table = Table(
+        "forecast", _("先改什么（按预估提分排序）"),
+        [_("序号"), _("点位"), _("测评标准"), _("失分概率"), _("预估提分"), _("责任单位"), _("问题案件")], body,
+        [0.8, 3, 4, 1.2, 1.2, 2.5, 2], note=_("预估提分：修好这一项，全区预估得分平均提高的分数。"),
+        empty=_("暂无需要优先整改的项。"),
+    )  # fmt: skip
+    return Section(_("预估测评得分"), paragraphs=[text], tables=[table])
+
+
 def handling_table(handling: dict) -> Table:
     body = [
         [str(i), r["label"], str(r["due"]), str(r["handled"]), pct(r["on_time_rate"]), str(r["closed"]),
@@ -309,6 +333,8 @@ def sections(bulletin, data: dict) -> list[Section]:
     out.append(Section(_("超期未整改问题"), tables=[overdue_table(data["overdue"])]))
     out.append(Section(_("反弹及重复发生问题"), tables=[rebound_table(data["rebounds"])]))
     out.append(Section(_("易扣分点情况"), tables=[theme_table(data["themes"])]))
+    if data.get("forecast"):
+        out.append(forecast_section(data["forecast"]))
     lines = bulletin.requirement_lines()
     if lines:
         out.append(Section(_("工作要求"), paragraphs=[f"{i}. {line}" for i, line in enumerate(lines, 1)]))
