@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "wenming.participation",
     "wenming.surveys",
     "wenming.scoring",
+    "wenming.planning",
     "wenming.bulletins",
     "wenming.dashboard",
 ]

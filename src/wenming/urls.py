@@ -17,6 +17,7 @@ PAGE_APPS = [
     "participation",
     "surveys",
     "scoring",
+    "planning",
     "bulletins",
 ]
 API_APPS = [

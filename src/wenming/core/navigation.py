@@ -53,6 +53,8 @@ MENU: tuple[NavGroup, ...] = (
         (
             NavItem(_("测评轮次"), "inspections:round_list"),
             NavItem(_("我的任务"), "inspections:task_list", frozenset({"inspector", "admin", "office"})),
+            NavItem(_("今日路线"), "planning:my_route", frozenset({"inspector"})),
+            NavItem(_("巡查排程"), "planning:plan_list", OVERSIGHT),
             NavItem(_("测评记录"), "inspections:inspection_list"),
             NavItem(_("排名"), "scoring:rankings"),
             NavItem(_("易扣分点"), "scoring:pareto"),

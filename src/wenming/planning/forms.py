@@ -1,0 +1,52 @@
+"""The form of a new day plan (the services own the rules; the form only shapes input)."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wenming.planning.choices import TravelMode
+
+
+class PlanForm(forms.Form):
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=_("名称"), max_length=120, required=False)
+    area = forms.ModelChoiceField(label=_("范围"), queryset=None, required=False, empty_label=_("全区"))
+    travel_mode = forms.ChoiceField(label=_("出行方式"), choices=TravelMode.choices, initial=TravelMode.WALK)
+    shift_start = forms.TimeField(
+        label=_("上班时间"), initial=datetime.time(8, 30), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    shift_end = forms.TimeField(
+        label=_("下班时间"), initial=datetime.time(17, 30), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    inspectors = forms.ModelMultipleChoiceField(
+        label=_("测评员"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    team_size = forms.TypedChoiceField(
+        label=_("每组人数"), choices=[(1, "1"), (2, "2")], coerce=int, initial=2
+    )
+    start_lat = forms.FloatField(
+        label=_("出发点纬度"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        help_text=_("留空为范围内点位的中心"),
+    )
+    start_lon = forms.FloatField(label=_("出发点经度"), required=False, min_value=-180, max_value=180)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from wenming.geo.choices import AreaLevel
+        from wenming.geo.models import Area
+        from wenming.inspections.forms import inspector_users
+
+        self.fields["area"].queryset = Area.objects.filter(
+            level__in=[AreaLevel.DISTRICT, AreaLevel.STREET]
+        ).order_by("path")
+        self.fields["inspectors"].queryset = inspector_users()
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("start_lat") is None) != (data.get("start_lon") is None):
+            raise forms.ValidationError(_("出发点的纬度和经度要同时填写。"))
+        return data
