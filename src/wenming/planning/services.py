@@ -240,6 +240,7 @@ def publish_plan(*, actor, plan: DayPlan, now: datetime.datetime | None = None) 
             )
         except ValidationError as exc:
             raise PlanningError(" ".join(exc.messages))
+        round_.refresh_from_db()
         tasks = {t.point_id: t for t in round_.tasks.all()}
         for stop in stops:
             stop.task = tasks.get(stop.point_id)

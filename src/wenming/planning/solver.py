@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 EARTH_RADIUS_M = 6_371_008.8
 COVERAGE_PRIZE_MARKS = 1000.0  # a due visit outweighs any realistic expected loss at one point
-DEFAULT_PRIZE_PER_MARK = 3600  # seconds of travel one expected mark is worth (1 mark ≈ 1 hour's detour)
+DEFAULT_PRIZE_PER_MARK = 36_000  # seconds of travel one expected mark is worth: marks first, travel second
 DAY_MINUTES = 24 * 60
 MAX_NODES = 400  # above this many candidates, one territory per team (see `territories`)
 
