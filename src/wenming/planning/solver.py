@@ -335,3 +335,44 @@ def random_plan(
     by_id = {s.id: s for s in sites}
     plan.value = sum(by_id[i].value for i in plan.visited)
     return plan
+
+
+def nearest_neighbour_plan(sites: Sequence[Site], teams: Sequence[Team], travel: Travel, **pre) -> Solution:
+    """The greedy baseline: the same pre-selected candidates; each team in turn walks from its start to the
+    nearest unvisited candidate it can still reach inside the candidate's window and come back from by the
+    shift end, until none is left; no look-ahead, no re-ordering."""
+    chosen = pre_select(sites, teams, pre.get("candidate_factor", 3.0))
+    left = {s.id: s for s in chosen}
+    routes, value = [], 0.0
+    for team in teams:
+        route = Route(team=team.key)
+        here, clock, metres = team.start, team.shift_start, 0.0
+        while True:
+            best = None
+            for site in left.values():
+                leg = travel.seconds(here, (site.lat, site.lon)) / 60
+                arrive = clock + leg
+                if site.windows:
+                    fits = [max(arrive, a) for a, b in site.windows if max(arrive, a) <= b]
+                    if not fits:
+                        continue
+                    arrive = fits[0]
+                back = arrive + site.service_min + travel.seconds((site.lat, site.lon), team.end) / 60
+                if back > team.shift_end:
+                    continue
+                if best is None or leg < best[0]:
+                    best = (leg, site, arrive)
+            if best is None:
+                break
+            _leg, site, arrive = best
+            del left[site.id]
+            metres += travel.metres(here, (site.lat, site.lon))
+            route.stops.append(
+                Stop(site.id, int(math.ceil(arrive)), int(math.ceil(arrive)) + site.service_min)
+            )
+            value += site.value
+            here, clock = (site.lat, site.lon), arrive + site.service_min
+        route.km = (metres + travel.metres(here, team.end)) / 1000
+        route.end_at = int(clock + travel.seconds(here, team.end) / 60)
+        routes.append(route)
+    return Solution(routes, value, [], len(chosen))
