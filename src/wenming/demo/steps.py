@@ -14,6 +14,7 @@ from wenming.demo.geography import load_areas
 from wenming.demo.inspections import load_inspections
 from wenming.demo.organisation import load_duties, load_groups, load_units
 from wenming.demo.participation import load_participation
+from wenming.demo.planning import load_planning
 from wenming.demo.points import load_points
 from wenming.demo.standard import load_standard
 from wenming.demo.surveys import load_surveys
@@ -32,6 +33,7 @@ FOUNDATION_STEPS = [
 STEPS = [
     *FOUNDATION_STEPS,
     load_inspections,  # closed and open rounds; every non-compliance opens a case through the cases service
+    load_planning,  # today's published day plan from the records' risk: the demo inspector's route
     load_cases,  # three months of cases from the other sources, in every state of the workflow
     load_participation,  # citizen reports in every triage state, one Open311 client
     load_surveys,  # survey waves with estimates, a training session, the example library
