@@ -50,3 +50,27 @@ class PlanForm(forms.Form):
         if (data.get("start_lat") is None) != (data.get("start_lon") is None):
             raise forms.ValidationError(_("出发点的纬度和经度要同时填写。"))
         return data
+
+
+class VisitRuleForm(forms.Form):
+    service_minutes = forms.IntegerField(label=_("每点耗时（分钟）"), min_value=1, max_value=480)
+    windows = forms.CharField(
+        label=_("巡查时段"),
+        required=False,
+        help_text=_("如 07:00-09:00, 17:00-19:00；留空为任意时间"),
+    )
+    coverage_days = forms.IntegerField(
+        label=_("覆盖周期（天）"), required=False, min_value=1, max_value=365, help_text=_("留空为不要求")
+    )
+
+    def clean_windows(self):
+        text = (
+            (self.cleaned_data.get("windows") or "").replace("，", ",").replace("–", "-").replace("～", "-")
+        )
+        pairs = []
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            bits = [b.strip() for b in part.split("-")]
+            if len(bits) != 2:
+                raise forms.ValidationError(_("时段格式应为 开始-结束，如 07:00-09:00。"))
+            pairs.append(bits)
+        return pairs

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from wenming.planning import risk, rules, solver
 from wenming.planning.choices import PlanState, StopState, TravelMode
-from wenming.planning.models import DayPlan, Route, Stop
+from wenming.planning.models import DayPlan, Route, Stop, VisitRule
 
 
 class PlanningError(ValidationError):
@@ -326,3 +326,25 @@ def skip_stop(
         route.replanned_at = now
         route.save(update_fields=["replanned_at"])
     return route
+
+
+def set_visit_rule(
+    *, actor, point_type, service_minutes: int, windows, coverage_days: int | None = None
+) -> VisitRule:
+    """Set how a point type is visited: minutes per point, windows ([["07:00", "09:00"], …]), coverage."""
+    _require_office(actor)
+    try:
+        parsed = rules.parse_windows(windows)
+    except rules.WindowError as exc:
+        raise PlanningError(str(exc))
+    if not isinstance(service_minutes, int) or not 1 <= service_minutes <= 480:
+        raise PlanningError(_("每点耗时应在 1–480 分钟之间。"))
+    if coverage_days is not None and (not isinstance(coverage_days, int) or not 1 <= coverage_days <= 365):
+        raise PlanningError(_("覆盖周期应在 1–365 天之间。"))
+    stored = [[f"{a // 60:02d}:{a % 60:02d}", f"{b // 60:02d}:{b % 60:02d}"] for a, b in parsed]
+    with transaction.atomic():
+        rule, _created = VisitRule.objects.update_or_create(
+            point_type=point_type,
+            defaults={"service_minutes": service_minutes, "windows": stored, "coverage_days": coverage_days},
+        )
+    return rule

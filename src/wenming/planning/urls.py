@@ -12,4 +12,6 @@ urlpatterns = [
     path("routes/<int:pk>/print/", views.RoutePrintView.as_view(), name="route_print"),
     path("stops/<int:pk>/skip/", views.StopSkipView.as_view(), name="stop_skip"),
     path("today/", views.MyRouteView.as_view(), name="my_route"),
+    path("rules/", views.VisitRuleListView.as_view(), name="rule_list"),
+    path("rules/<int:pk>/edit/", views.VisitRuleEditView.as_view(), name="rule_edit"),
 ]

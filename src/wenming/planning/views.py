@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from wenming.planning import services
-from wenming.planning.forms import PlanForm
-from wenming.planning.models import DayPlan, Route, Stop
+from wenming.planning.forms import PlanForm, VisitRuleForm
+from wenming.planning.models import DayPlan, Route, Stop, VisitRule
 
 
 def _is_office(user) -> bool:
@@ -224,3 +224,70 @@ class StopSkipView(LoginRequiredMixin, View):
             return redirect(reverse("planning:route_detail", args=[stop.route_id]))
         messages.success(request, _("已跳过该站点，其余站点已重新排序。"))
         return redirect(route.get_absolute_url())
+
+
+class VisitRuleListView(LoginRequiredMixin, View):
+    """巡查规则: how each point type is visited (the defaults shown where the office set nothing)."""
+
+    def get(self, request):
+        _require_view_all(request.user)
+        from wenming.planning.rules import rules_by_type
+        from wenming.standards.models import PointType
+
+        by_type = rules_by_type()
+        custom = set(VisitRule.objects.values_list("point_type_id", flat=True))
+        rows = [
+            {
+                "type": t,
+                "rule": by_type[t.code],
+                "windows": ", ".join(
+                    f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}"
+                    for a, b in by_type[t.code].windows
+                ),
+                "custom": t.pk in custom,
+            }
+            for t in PointType.objects.order_by("order", "code")
+        ]
+        return render(
+            request, "planning/rule_list.html", {"rows": rows, "can_change": _is_office(request.user)}
+        )
+
+
+class VisitRuleEditView(LoginRequiredMixin, View):
+    template = "planning/rule_form.html"
+
+    def _type(self, request, pk):
+        from wenming.standards.models import PointType
+
+        if not _is_office(request.user):
+            raise Http404
+        return get_object_or_404(PointType, pk=pk)
+
+    def get(self, request, pk):
+        from wenming.planning.rules import rules_by_type
+
+        point_type = self._type(request, pk)
+        rule = rules_by_type()[point_type.code]
+        form = VisitRuleForm(
+            initial={
+                "service_minutes": rule.service_minutes,
+                "windows": ", ".join(
+                    f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}" for a, b in rule.windows
+                ),
+                "coverage_days": rule.coverage_days,
+            }
+        )
+        return render(request, self.template, {"form": form, "point_type": point_type})
+
+    def post(self, request, pk):
+        point_type = self._type(request, pk)
+        form = VisitRuleForm(request.POST)
+        if form.is_valid():
+            try:
+                services.set_visit_rule(actor=request.user, point_type=point_type, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, " ".join(exc.messages))
+            else:
+                messages.success(request, _("巡查规则已保存。"))
+                return redirect("planning:rule_list")
+        return render(request, self.template, {"form": form, "point_type": point_type}, status=400)
