@@ -105,3 +105,12 @@ def test_large_days_are_split_into_territories_and_stay_feasible():
         sum(truth[i] for i in plan.visited)
         >= 1.5 * solver.random_plan(sites, teams, WALK, seed=1, max_nodes=50).value
     )
+
+
+def test_planned_routes_are_feasible_by_the_independent_check(district):
+    sites, _truth, teams, plan = district
+    by_id = {s.id: s for s in sites}
+    for team, route in zip(teams, plan.routes, strict=True):
+        assert solver.tour_feasible(team, [by_id[s.site_id] for s in route.stops], WALK)
+    late = solver.Team(9, teams[0].start, teams[0].end, 8 * 60, 8 * 60 + 5)
+    assert not solver.tour_feasible(late, [by_id[plan.routes[0].stops[0].site_id]], WALK)

@@ -294,17 +294,43 @@ def _travel_matrix(positions: Sequence[tuple[float, float]], travel: Travel) -> 
 # --- baselines ----------------------------------------------------------------------------------------
 
 
+def nearest_neighbour_order(start: tuple[float, float], stops: Sequence[Site], travel: Travel) -> list[Site]:
+    """The stops in nearest-neighbour order from `start` (windows and hours ignored)."""
+    left, here, out = list(stops), start, []
+    while left:
+        i = min(range(len(left)), key=lambda k: travel.metres(here, (left[k].lat, left[k].lon)))
+        here = (left[i].lat, left[i].lon)
+        out.append(left.pop(i))
+    return out
+
+
 def nearest_neighbour_km(
     start: tuple[float, float], end: tuple[float, float], stops: Sequence[tuple[float, float]], travel: Travel
 ) -> float:
     """Length (km, detoured) of the tour start → always the nearest unvisited stop → end."""
-    left = list(stops)
+    ordered = nearest_neighbour_order(
+        start, [Site(i, lat, lon, 0.0) for i, (lat, lon) in enumerate(stops)], travel
+    )
     here, metres = start, 0.0
-    while left:
-        i = min(range(len(left)), key=lambda k: travel.metres(here, left[k]))
-        metres += travel.metres(here, left[i])
-        here = left.pop(i)
+    for site in ordered:
+        metres += travel.metres(here, (site.lat, site.lon))
+        here = (site.lat, site.lon)
     return (metres + travel.metres(here, end)) / 1000
+
+
+def tour_feasible(team: Team, ordered: Sequence[Site], travel: Travel) -> bool:
+    """Whether visiting `ordered` in that order keeps every window (waiting allowed) and the shift end."""
+    here, clock = team.start, float(team.shift_start)
+    for site in ordered:
+        clock += travel.seconds(here, (site.lat, site.lon)) / 60
+        if site.windows:
+            opening = [max(clock, a) for a, b in site.windows if max(clock, a) <= b]
+            if not opening:
+                return False
+            clock = opening[0]
+        clock += site.service_min
+        here = (site.lat, site.lon)
+    return clock + travel.seconds(here, team.end) / 60 <= team.shift_end
 
 
 def route_km(route: Route, team: Team, sites_by_id: dict[int, Site], travel: Travel) -> float:
