@@ -26,5 +26,6 @@ def test_day_plan_benchmarks_report_benefit_and_route_length(tmp_path):
     length = by_name["planning.route_length"]
     assert length["unit"] == "km" and length["ratio"] <= 1.0
     assert length["value"] == pytest.approx(params["km"], rel=1e-5)
+    assert length["params"]["planned_routes_feasible"] == params["teams"]
     solve = by_name["planning.day_plan_solve"]
     assert solve["unit"] == "s" and solve["value"] > 0 and solve["baseline"] > 0

@@ -138,3 +138,22 @@ def test_skip_after_hours_drops_what_no_longer_fits(risky):
     services.skip_stop(actor=w.office, stop=first, now=late)
     assert not route.stops.filter(state=StopState.PLANNED).exists()
     assert route.stops.filter(state=StopState.DROPPED).count() == route.stops.count() - 1
+
+
+def test_publish_round_refuses_a_team_outside_the_rounds_teams(world):
+    from wenming.inspections import services as inspections
+
+    round_ = inspections.create_round(
+        actor=world.office,
+        kind=RoundKind.DAILY,
+        name="排程轮次",
+        period_start=timezone.localdate(),
+        period_end=timezone.localdate(),
+        standard_set=world.standard,
+        plan={"mode": "explicit", "point_codes": [world.points[0].code]},
+        inspectors=[world.inspector],
+    )
+    with pytest.raises(inspections.InspectionError):
+        inspections.publish_round(actor=world.office, round=round_, team_of={world.points[0].pk: 7})
+    round_.refresh_from_db()
+    assert round_.state == RoundState.DRAFT and not round_.tasks.exists()

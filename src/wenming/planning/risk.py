@@ -61,7 +61,6 @@ def point_risk(*, as_of=None, point_ids=None) -> dict[int, PointRisk]:
             inspection__submitted_at__gt=as_of - datetime.timedelta(days=WINDOW_DAYS),
         )
         .exclude(result="na")
-        .select_related("criterion")
         .values_list(
             "inspection__point_id",
             "criterion_id",
@@ -72,15 +71,16 @@ def point_risk(*, as_of=None, point_ids=None) -> dict[int, PointRisk]:
             "sub_results",
         )
     )
-    specs: dict[int, CriterionSpec] = {}
+    from wenming.standards.models import Criterion
+
+    observations = list(observations)
+    specs = {
+        c.pk: CriterionSpec(c.pk, float(c.weight), c.rule, rule_params(c))
+        for c in Criterion.objects.filter(pk__in={row[1] for row in observations})
+    }
     sums: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])  # Σw, Σw·lost, Σw·failed
     for point_id, criterion_id, submitted, result, problems, count, sub_results in observations:
-        spec = specs.get(criterion_id)
-        if spec is None:
-            from wenming.standards.models import Criterion
-
-            c = Criterion.objects.get(pk=criterion_id)
-            spec = specs[criterion_id] = CriterionSpec(criterion_id, float(c.weight), c.rule, rule_params(c))
+        spec = specs[criterion_id]
         try:
             g = grade(spec, [ObservationValue(criterion_id, result, problems, count, sub_results)])
         except ScoringError:
