@@ -138,9 +138,12 @@ def test_office_creates_and_publishes_a_plan_from_the_form(client, world):
     }
     bad = client.post(reverse("planning:plan_create"), {**data, "start_lat": "24.5"})
     assert bad.status_code == 400 and not DayPlan.objects.exists()
-    response = client.post(reverse("planning:plan_create"), data)
+    response = client.post(reverse("planning:plan_create"), {**data, "end_lat": "24.52", "end_lon": "118.15"})
     assert response.status_code == 302
     plan = DayPlan.objects.get()
+    route = plan.routes.get()
+    assert (route.end_lat, route.end_lon) == (24.52, 118.15)
+    assert (route.start_lat, route.start_lon) != (route.end_lat, route.end_lon)
     assert plan.routes.count() == 1 and plan.routes.get().stops.exists()
     client.post(reverse("planning:plan_publish", args=[plan.pk]))
     plan.refresh_from_db()

@@ -45,10 +45,17 @@ class PlanForm(forms.Form):
         ).order_by("path")
         self.fields["inspectors"].queryset = inspector_users()
 
+    end_lat = forms.FloatField(
+        label=_("结束点纬度"), required=False, min_value=-90, max_value=90, help_text=_("留空为回到出发点")
+    )
+    end_lon = forms.FloatField(label=_("结束点经度"), required=False, min_value=-180, max_value=180)
+
     def clean(self):
         data = super().clean()
         if (data.get("start_lat") is None) != (data.get("start_lon") is None):
             raise forms.ValidationError(_("出发点的纬度和经度要同时填写。"))
+        if (data.get("end_lat") is None) != (data.get("end_lon") is None):
+            raise forms.ValidationError(_("结束点的纬度和经度要同时填写。"))
         return data
 
 

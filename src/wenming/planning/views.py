@@ -65,10 +65,11 @@ class PlanCreateView(LoginRequiredMixin, View):
                 if data["start_lat"] is not None
                 else _centre(data["area"])
             )
+            end = (data["end_lat"], data["end_lon"]) if data["end_lat"] is not None else start
             users = list(data["inspectors"])
             size = data["team_size"]
             teams = [
-                services.TeamSpec(users[i : i + size], start, start, data["shift_start"], data["shift_end"])
+                services.TeamSpec(users[i : i + size], start, end, data["shift_start"], data["shift_end"])
                 for i in range(0, len(users), size)
             ]
             try:
