@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "wenming.surveys",
     "wenming.scoring",
     "wenming.forecast",
+    "wenming.planning",
     "wenming.bulletins",
     "wenming.dashboard",
     "wenming.demo",

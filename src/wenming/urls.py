@@ -18,6 +18,7 @@ PAGE_APPS = [
     "surveys",
     "scoring",
     "forecast",
+    "planning",
     "bulletins",
 ]
 API_APPS = [

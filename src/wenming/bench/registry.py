@@ -19,6 +19,7 @@ BENCHMARK_MODULES = [
     "wenming.bench.foundation",
     "wenming.scoring.bench",
     "wenming.inspections.bench",
+    "wenming.planning.bench",
     "wenming.bulletins.bench",
     "wenming.participation.bench",
     "wenming.cases.bench",

@@ -56,6 +56,8 @@ MENU: tuple[NavGroup, ...] = (
             NavItem(_("我的任务"), "inspections:task_list", frozenset({"inspector", "admin", "office"})),
             NavItem(_("回头看复查"), "inspections:recheck_list", frozenset({"inspector", "admin", "office"})),
             NavItem(_("限时行动"), "inspections:campaign_list", OVERSIGHT),
+            NavItem(_("今日路线"), "planning:my_route", frozenset({"inspector"})),
+            NavItem(_("巡查排程"), "planning:plan_list", OVERSIGHT),
             NavItem(_("测评记录"), "inspections:inspection_list"),
             NavItem(_("排名"), "scoring:rankings"),
             NavItem(_("易扣分点"), "scoring:pareto"),

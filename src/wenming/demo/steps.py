@@ -16,6 +16,7 @@ from wenming.demo.geography import load_areas
 from wenming.demo.inspections import load_inspections
 from wenming.demo.organisation import load_duties, load_groups, load_units
 from wenming.demo.participation import load_participation
+from wenming.demo.planning import load_planning
 from wenming.demo.points import load_points
 from wenming.demo.rechecks import load_rechecks
 from wenming.demo.standard import load_standard
@@ -35,6 +36,7 @@ FOUNDATION_STEPS = [
 STEPS = [
     *FOUNDATION_STEPS,
     load_inspections,  # closed and open rounds; every non-compliance opens a case through the cases service
+    load_planning,  # today's published day plan from the records' risk: the demo inspector's route
     load_cases,  # three months of cases from the other sources, in every state of the workflow
     load_rechecks,  # 回头看: daily draws of closed cases replayed, results recorded, failures reopened as rebounds
     load_campaigns,  # a running 迎检冲刺 and a finished 专项整治行动, progress computed from cases and inspections

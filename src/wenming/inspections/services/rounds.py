@@ -170,8 +170,13 @@ def _team_chunks(candidates: list[sampling.Candidate], teams: list[int]) -> dict
     return out
 
 
-def publish_round(*, actor, round: Round, now: datetime.datetime | None = None) -> Round:
-    """Draw the points (same seed → same points as the preview) and hand a task per point to the teams."""
+def publish_round(
+    *, actor, round: Round, now: datetime.datetime | None = None, team_of: dict[int, int] | None = None
+) -> Round:
+    """Draw the points (same seed → same points as the preview) and hand a task per point to the teams.
+
+    `team_of` (point id → team), when given, decides the team of each drawn point instead of the contiguous
+    runs by street (the day planner hands each team the points of its route)."""
     _require_office(actor, round)
     now = now or timezone.now()
     with transaction.atomic():
@@ -185,7 +190,10 @@ def publish_round(*, actor, round: Round, now: datetime.datetime | None = None) 
         if not result.point_ids:
             raise InspectionError(_("按抽样方案没有抽到任何点位，请调整方案。"), code="invalid")
         teams = sorted({m.team for m in members})
-        team_of = _team_chunks(result.candidates, teams)
+        if team_of is None:
+            team_of = _team_chunks(result.candidates, teams)
+        elif any(team_of.get(c.id) not in teams for c in result.candidates):
+            raise InspectionError(_("点位的小组不在本轮测评员的小组中。"), code="invalid")
         tasks = Task.objects.bulk_create(
             [Task(round=round_, point_id=c.id, team=team_of[c.id]) for c in result.candidates]
         )
