@@ -149,3 +149,15 @@ def test_office_creates_and_publishes_a_plan_from_the_form(client, world):
     plan.refresh_from_db()
     assert plan.round is not None and plan.round.tasks.count() == plan.routes.get().stops.count()
     assert "已发布" in client.get(plan.get_absolute_url()).content.decode()
+
+
+def test_workbench_shows_the_inspectors_route_of_today(client, published):
+    w = published
+    client.force_login(w.inspector)
+    page = client.get(reverse("dashboard:home")).content.decode()
+    assert 'id="widget-todays-route"' in page and w.route.get_absolute_url() in page
+    first = w.route.stops.order_by("seq").select_related("point").first()
+    assert first.point.name in page
+    for user in (w.stranger, w.office):
+        client.force_login(user)
+        assert 'id="widget-todays-route"' not in client.get(reverse("dashboard:home")).content.decode()

@@ -17,7 +17,9 @@ shift end. The arc cost minimised beside the dropped prizes is travel time.
 Large days are reduced before the solver sees them: all due sites plus the most valuable others, at most
 `candidate_factor` × the number of stops the teams' hours could possibly hold (`pre_select`). A site beyond
 that cut could only be chosen instead of a more valuable one, which the objective would not do unless it
-saves a long detour — the cut is the documented approximation that keeps 5,000 candidates solvable.
+saves a long detour — the cut is the documented approximation that keeps 5,000 candidates solvable. Above
+`MAX_NODES` candidates the district is then split into one territory per team (`territories`: k-means
+weighted by risk, matched to the teams' starts) and each territory is solved alone.
 
 Baselines (used by the tests and `make bench`): `nearest_neighbour_km` — the same stops visited in
 nearest-neighbour order — and `random_plan` — the same teams and hours spent on points drawn at random, as
