@@ -19,6 +19,9 @@ pytestmark = pytest.mark.django_db
 # floors sit a little below the worst split we saw, so a change that breaks the features
 # (e.g. word tokens on Chinese text, which has no spaces: ≈ 0.05) or the labels fails, while seed-level noise
 # does not. The triage page shows the top three, so top-3 is the figure the office relies on.
+# Since the slang/synonym lexicon (2026-12-07) the same split measures top-1 0.667, top-3 0.869; the floors are
+# kept at the lexicon-less level on purpose: the independent set (test_classifier_eval.py) is the figure that
+# guards the lexicon, this one guards the procedure on the catalogue alone.
 MIN_ACCURACY = 0.40
 MIN_TOP3 = 0.62
 

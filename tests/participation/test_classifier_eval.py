@@ -111,3 +111,15 @@ def test_a_malformed_lexicon_is_refused_in_chinese():
     with pytest.raises(ValueError, match="YAML"):
         classifier.parse_lexicon("categories: {ENV-01: [a")
     assert classifier.parse_lexicon("categories: {ENV-01: [拉圾, ' ']}") == {"ENV-01": ["拉圾"]}
+
+
+def test_the_nightly_retraining_reports_whether_it_activated_the_new_model(db):
+    from wenming.participation.tasks import retrain_nightly
+    from wenming.standards.services import load_default_standard
+
+    load_default_standard()
+    first = retrain_nightly.call()
+    assert first["activated"] is True and first["comparison"] is None
+    second = retrain_nightly.call()  # same data, same seed: as good as the current one → activated (tie)
+    assert second["activated"] is True and second["comparison"]["new"] == second["comparison"]["current"]
+    assert ClassifierModel.objects.current().pk == second["model_id"]
