@@ -1,11 +1,11 @@
-"""Workbench widget of the planning app (registered into `wenming.dashboard.widgets`): the inspector's route
+"""Workbench widget of the planning app (registered into `wenming.core.widgets`): the inspector's route
 of today — the next stops and a link to the route. Loaded by `PlanningConfig.ready()`."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from wenming.dashboard.widgets import register
+from wenming.core.widgets import register
 
 NEXT_STOPS = 3
 
