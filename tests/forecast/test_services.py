@@ -120,6 +120,8 @@ def test_pages_permissions_and_open_case(client, django_capture_on_commit_callba
     assert world.group.name in by_group  # K-ENV's category belongs to the group
     by_unit = client.get(reverse("forecast:forecast") + f"?unit={world.u2.pk}").content.decode()
     assert world.p3.name in by_unit and world.p1.name not in by_unit
+    by_street = client.get(reverse("forecast:forecast") + f"?street={world.s2.name}").content.decode()
+    assert world.p3.name in by_street and world.p2.name not in by_street
     params_page = client.get(reverse("forecast:parameters")).content.decode()
     assert (
         "近期权重半衰期" in params_page and 'name="half_life_days"' not in params_page

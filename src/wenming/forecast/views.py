@@ -76,9 +76,11 @@ class ForecastView(ViewerRequired, View):
         context = {"run": run, "can_change": may_change(request.user), "by": request.GET.get("by", "")}
         if run is not None:
             lines = visible_lines(request.user, run.result.get("fix_first", []))
-            unit = request.GET.get("unit", "")
+            unit, street = request.GET.get("unit", ""), request.GET.get("street", "")
             if unit:
                 lines = [line for line in lines if str(line["unit_id"]) == unit]
+            if street:
+                lines = [line for line in lines if line["street"] == street]
             context["lines_count"] = len(lines)
             if context["by"] in GROUPINGS:
                 context["groups"] = grouped(lines, context["by"])
