@@ -47,7 +47,12 @@ def probe(world):
 
 def test_no_personal_data_on_any_public_channel(client, world, probe):
     bodies = {}
-    for url in public_urls(world, probe):
+    urls = public_urls(world, probe)
+    for report in probe.values():  # single requests without extensions, and the list by id and by status
+        urls += [f"/open311/v2/requests/{report.pk}.{fmt}" for fmt in ("json", "xml")]
+        urls += [f"/open311/v2/requests.json?service_request_id={report.pk}", "/public/reports.csv?page=1"]
+    urls += ["/open311/v2/requests.xml?status=open", "/open311/v2/requests.json?status=open&extensions=true"]
+    for url in urls:
         response = client.get(url)
         assert response.status_code in (200, 404), url
         bodies[url] = b"".join(response.streaming_content) if response.streaming else response.content
