@@ -134,7 +134,7 @@ def record_recheck(
     if not passed and not note:
         raise InspectionError(_("复查发现反弹时请填写说明。"), code="required")
     with transaction.atomic():
-        locked = Recheck.objects.select_for_update().select_related("case").get(pk=recheck.pk)
+        locked = Recheck.objects.select_for_update(of=("self",)).select_related("case").get(pk=recheck.pk)
         if locked.state != RecheckState.PENDING:
             raise InspectionError(_("该复查任务已处理。"), code="state")
         case = locked.case
