@@ -138,6 +138,8 @@ def record_recheck(
         if locked.state != RecheckState.PENDING:
             raise InspectionError(_("该复查任务已处理。"), code="state")
         case = locked.case
+        if not Case.objects.restrict(actor, "view").filter(pk=case.pk).exists():
+            raise InspectionError(_("该案件不在您的权限范围内，请由文明办记录复查结果。"), code="not_found")
         if case.state != CaseState.CLOSED or case.closed_at != locked.case_closed_at:
             locked.state = RecheckState.CANCELLED
             locked.note = _("案件已在复查前重新打开。")
