@@ -109,3 +109,22 @@ def test_units_import_with_parents_by_name_including_units_of_the_same_file(worl
         "未知单位“市政园林”。您是否要找：厦门市湖里区市政园林局（QS-SZYL）、厦门市湖里区市政园林局环卫所（QS-SZYL-HW）？",
     )
     assert not Unit.objects.filter(code="X-1").exists()
+
+
+def test_the_upload_page_imports_or_lists_every_error(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import make_user
+    from tests.permissions import assert_matrix
+
+    office = make_user("office")
+    assert_matrix(client, "/geo/import/people/", {"anonymous": 302, make_user("leader"): 403, office: 200})
+    client.force_login(office)
+    assert client.get("/geo/import/other/").status_code == 404
+    good = SimpleUploadedFile("r.csv", "姓名,单位\n黄科员,区市政园林局\n".encode())
+    assert client.post("/geo/import/people/", {"file": good}).status_code == 302
+    assert Person.objects.get(name="黄科员").unit.code == "QS-SZYL"
+    bad = SimpleUploadedFile("u.csv", "单位编码,单位名称,层级,上级单位\nX-1,某单位,区属,市政园林\n".encode())
+    response = client.post("/geo/import/units/", {"file": bad})
+    assert response.status_code == 400
+    assert "您是否要找：厦门市湖里区市政园林局（QS-SZYL）" in response.content.decode()

@@ -131,3 +131,18 @@ def test_the_demo_step_replays_the_draws_records_results_and_is_idempotent(cw):
     load_rechecks(ctx)
     assert [(r.pk, r.state) for r in Recheck.objects.order_by("pk")] == before
     assert "回头看" in ctx.stdout.getvalue()
+
+
+def test_an_inspector_records_only_the_rechecks_of_cases_they_may_see(cw, client):
+    from tests.factories import make_user
+
+    w = cw
+    RecheckPolicy.objects.create(share_percent=100, delay_days=14)
+    case_in(w, "closed", at=local(2026, 3, 2, 9, 0))  # reported by w.inspector
+    (recheck,) = draw_rechecks(now=local(2026, 3, 17, 6, 0))
+    other = make_user("inspector", username="inspector9")
+    with pytest.raises(InspectionError, match="不在您的权限范围内"):
+        record_recheck(recheck, actor=other, passed=False, note="又脏了")
+    client.force_login(other)
+    assert recheck.case.code not in client.get("/inspections/rechecks/").content.decode()
+    assert Recheck.objects.get(pk=recheck.pk).state == RecheckState.PENDING

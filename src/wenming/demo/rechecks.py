@@ -38,11 +38,17 @@ def load_rechecks(ctx: DemoContext) -> None:
     office = User.objects.filter(is_demo=True, username__startswith="office").order_by("username").first()
     rng = ctx.rng
     outcome = {RecheckState.PASSED: 0, RecheckState.FAILED: 0, RecheckState.CANCELLED: 0}
-    for recheck in Recheck.objects.filter(state=RecheckState.PENDING).order_by("pk"):
+    for recheck in (
+        Recheck.objects.filter(state=RecheckState.PENDING).select_related("case__reported_by").order_by("pk")
+    ):
         checked = recheck.drawn_at + datetime.timedelta(days=rng.choice((1, 2)), hours=rng.randrange(3, 9))
         if checked > now:
             continue  # still in the inspectors' queue
-        actor = rng.choice(inspectors) if inspectors else office
+        # the inspector who found the problem re-checks it (they see their own cases); otherwise the office
+        reporter = recheck.case.reported_by
+        actor = reporter if reporter in inspectors else office
+        if actor is None:
+            continue
         failed = rng.random() < FAIL_SHARE
         done = record_recheck(
             recheck, actor=actor, passed=not failed, at=checked,

@@ -123,3 +123,7 @@ class PointImportForm(forms.Form):
         label=_("更新已有点位"), required=False,
         help_text=_("勾选后，文件中已存在的点位编码将更新该点位；不勾选则已存在的编码视为错误，整个文件不导入。"),
     )  # fmt: skip
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(label=_("文件（XLSX 或 CSV）"))

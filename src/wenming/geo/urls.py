@@ -8,6 +8,7 @@ urlpatterns = [
     path("points/map/", views.PointMapView.as_view(), name="point_map"),
     path("points/new/", views.PointCreateView.as_view(), name="point_create"),
     path("points/import/", views.PointImportView.as_view(), name="point_import"),
+    path("import/<str:kind>/", views.RosterImportView.as_view(), name="roster_import"),
     path(
         "points/import/template.xlsx", views.PointImportTemplateView.as_view(), name="point_import_template"
     ),

@@ -471,3 +471,52 @@ class DutyMatrixView(LoginRequiredMixin, TemplateView):
             next_url=self.request.path + ("?" + urlencode(query) if query else ""),
         )  # fmt: skip
         return context
+
+
+class RosterImportView(OfficeRequiredMixin, FormView):
+    """Upload people and duties (kind "people") or units (kind "units"): names, abbreviations or codes."""
+
+    template_name = "geo/roster_import.html"
+
+    def get_form_class(self):
+        from wenming.geo.forms import RosterImportForm
+
+        return RosterImportForm
+
+    def kind(self) -> str:
+        kind = self.kwargs.get("kind")
+        if kind not in ("people", "units"):
+            raise Http404
+        return kind
+
+    def get_context_data(self, **kwargs):
+        from wenming.geo import roster
+
+        context = super().get_context_data(**kwargs)
+        people = self.kind() == "people"
+        context.update(
+            kind=self.kind(),
+            title=_("导入人员与岗位职责") if people else _("导入责任单位"),
+            columns=roster.COLUMNS if people else roster.UNIT_COLUMNS,
+            required_columns=(roster.C_NAME, roster.C_UNIT) if people else (roster.U_CODE, roster.U_NAME),
+        )
+        return context
+
+    def form_valid(self, form):
+        from wenming.geo import roster
+        from wenming.geo.tables import max_bytes
+
+        upload = form.cleaned_data["file"]
+        if upload.size > max_bytes():
+            form.add_error("file", _("文件过大（上限 %(mb).1f MB）。") % {"mb": max_bytes() / 1024 / 1024})
+            return self.form_invalid(form)
+        run = roster.import_roster if self.kind() == "people" else roster.import_units
+        try:
+            result = run(actor=self.request.user, data=upload.read(), filename=upload.name)
+        except services.ImportRejected as exc:
+            context = self.get_context_data(
+                form=form, import_errors=exc.errors[:200], error_count=len(exc.errors)
+            )
+            return self.render_to_response(context, status=400)
+        messages.success(self.request, result.summary())
+        return redirect(self.request.path)

@@ -567,7 +567,11 @@ class RecheckListView(LoginRequiredMixin, View):
         if not _may_recheck(request.user):
             raise PermissionDenied
         state = request.GET.get("state", "pending")
+        from wenming.cases.models import Case
+
         rechecks = Recheck.objects.select_related("case__unit", "case__category", "checked_by")
+        if not _is_office(request.user):  # inspectors: the cases they may see (the ones they reported)
+            rechecks = rechecks.filter(case__in=Case.objects.restrict(request.user, "view"))
         if state in RecheckState.values:
             rechecks = rechecks.filter(state=state)
         context = {

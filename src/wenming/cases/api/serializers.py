@@ -35,7 +35,8 @@ class CaseListSerializer(serializers.ModelSerializer):
             "id", "public_id", "code", "source", "source_label", "state", "state_label", "severity",
             "category", "category_name", "top_category", "top_category_name", "unit", "unit_name", "person",
             "person_name", "special_group", "area", "street", "street_name", "point", "lat", "lon", "address",
-            "reported_at", "dispatch_deadline", "fix_deadline", "closed_at", "is_overdue", "escalation_level",
+            "reported_at", "dispatch_deadline", "fix_deadline", "deadline_provisional", "closed_at", "is_overdue",
+            "escalation_level",
             "reworks", "extensions", "transfers", "rebounds", "is_recurrence", "fixed_on_spot", "url",
         ]  # fmt: skip
         read_only_fields = fields

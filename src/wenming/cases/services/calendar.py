@@ -53,7 +53,7 @@ def recompute_provisional_deadlines(*, actor, before) -> list[DeadlineChange]:
     with transaction.atomic():
         after = get_calendar()
         cases = (
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))
             .filter(deadline_provisional=True, state__in=UNIT_CLOCK_STATES, fix_deadline__isnull=False)
             .exclude(cycle_started_at=None)
             .select_related("category", "category__parent")

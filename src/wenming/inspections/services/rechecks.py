@@ -134,10 +134,12 @@ def record_recheck(
     if not passed and not note:
         raise InspectionError(_("复查发现反弹时请填写说明。"), code="required")
     with transaction.atomic():
-        locked = Recheck.objects.select_for_update().select_related("case").get(pk=recheck.pk)
+        locked = Recheck.objects.select_for_update(of=("self",)).select_related("case").get(pk=recheck.pk)
         if locked.state != RecheckState.PENDING:
             raise InspectionError(_("该复查任务已处理。"), code="state")
         case = locked.case
+        if not Case.objects.restrict(actor, "view").filter(pk=case.pk).exists():
+            raise InspectionError(_("该案件不在您的权限范围内，请由文明办记录复查结果。"), code="not_found")
         if case.state != CaseState.CLOSED or case.closed_at != locked.case_closed_at:
             locked.state = RecheckState.CANCELLED
             locked.note = _("案件已在复查前重新打开。")
