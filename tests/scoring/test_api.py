@@ -41,6 +41,11 @@ def test_rankings_endpoint(client, world):
         ("湖里街道", 1, 83.33, 1, 2),
         ("殿前街道", 2, 66.67, 0, 1),
     ]
+    assert body["basis"] == "mean_score" and "排名依据：平均得分" in body["basis_rule"]
+    by_rate = client.get(url + "&basis=compliance_rate", headers=as_user(client, street)).json()
+    assert by_rate["basis"] == "compliance_rate" and "排名依据：符合率" in by_rate["basis_rule"]
+    for r in by_rate["results"]:
+        assert r["compliance_rate"] == pytest.approx(100 * r["compliant_observations"] / r["observations"])
 
 
 def test_rankings_live_for_open_rounds_and_bad_params(client):

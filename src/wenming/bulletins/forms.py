@@ -30,7 +30,7 @@ class BulletinCreateForm(forms.Form):
     )
     top_n = forms.IntegerField(label=_("红黑榜名额"), min_value=1, max_value=20, initial=3)
     ranking_basis = forms.ChoiceField(
-        label=_("排名依据"), choices=RANKING_BASES, initial=DEFAULT_BASIS,
+        label=_("排名依据"), choices=RANKING_BASES, initial=DEFAULT_BASIS, required=False,
         help_text=_("符合率 = 符合的测评结果数 ÷ 适用的测评结果数；得分率 = 实得分 ÷ 应得分；平均得分 = 各点位得分的平均值"),
     )  # fmt: skip
 

@@ -336,8 +336,8 @@ def engine_table(periods, now, user, formulas) -> dict:
         rows = kpis.compute(
             "unit", period, queryset=Case.objects.restrict(user, "view"), now=now, formulas=formulas
         )
-        for row in rows:
-            table[(period.code, row.key)] = (row.counts, row.avg_handling_hours)
+        for row in rows:  # the counts the SQL baseline computes (not the per-event and coordination ones)
+            table[(period.code, row.key)] = ({c: row.counts[c] for c in COUNT_CODES}, row.avg_handling_hours)
     return table
 
 

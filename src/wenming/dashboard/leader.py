@@ -474,8 +474,11 @@ def overview(user, *, now=None) -> dict:
             rankings[dim] = figures.ranking(round_obj, dim).rows
     pareto = deductions.pareto_view(deductions.losses_of_period(deductions.recent_weeks(12)))
     open_cases = cases.open().exclude(state__in=EXCLUDED)
+    from wenming.scoring import bases
+
     return {
         "now": now,
+        "ranking_rule": bases.rule_text(bases.DEFAULT),
         "countdown": countdown(timezone.localdate(now)),
         "statuses": statuses,
         "counts": {

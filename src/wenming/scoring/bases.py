@@ -13,6 +13,7 @@ without a value come last, unranked. Rounding is half up on the decimal value (8
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -60,6 +61,8 @@ def printed(value: float | None, digits: int = DIGITS) -> float | None:
     """The value as printed: half-up rounding of its decimal form to `digits` decimals."""
     if value is None:
         return None
+    if not math.isfinite(float(value)):
+        return float(value)
     quantum = Decimal(1).scaleb(-digits)
     return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
 

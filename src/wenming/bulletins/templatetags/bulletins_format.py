@@ -16,7 +16,9 @@ def pct(value, digits: int = 1) -> str:
 def num(value, digits: int = 2) -> str:
     if value is None or value == "":
         return "—"
-    value = float(value)
+    from wenming.scoring.bases import printed
+
+    value = printed(float(value), int(digits))  # half up, as rankings compare it (scoring/bases.py)
     if value.is_integer():
         return str(int(value))
     return f"{value:.{int(digits)}f}"

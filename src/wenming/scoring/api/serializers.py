@@ -25,6 +25,11 @@ class RankingRowSerializer(serializers.Serializer):
     mean_score = serializers.FloatField(allow_null=True)
     pass_rate = serializers.FloatField(allow_null=True)
     score_rate = serializers.FloatField(allow_null=True)
+    compliance_rate = serializers.FloatField(
+        allow_null=True, help_text="符合率（%）：符合的测评结果数 ÷ 适用的测评结果数"
+    )
+    observations = serializers.IntegerField(help_text="适用的测评结果数")
+    compliant_observations = serializers.IntegerField(help_text="符合的测评结果数")
     earned = serializers.FloatField()
     possible = serializers.FloatField()
 
@@ -32,6 +37,8 @@ class RankingRowSerializer(serializers.Serializer):
 class RankingSerializer(serializers.Serializer):
     round = RoundRefSerializer()
     dimension = serializers.CharField()
+    basis = serializers.CharField(help_text="排名依据：compliance_rate / score_rate / mean_score")
+    basis_rule = serializers.CharField(help_text="排名依据、精度与并列规则的说明")
     source = serializers.CharField(help_text="snapshot：已冻结的成绩快照；live：进行中轮次的实时计算")
     snapshot = serializers.IntegerField(allow_null=True)
     snapshot_version = serializers.IntegerField(allow_null=True)

@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from wenming.geo.models import Point
-from wenming.scoring import deductions, figures
+from wenming.scoring import bases, deductions, figures
 from wenming.scoring.api.serializers import (
     DeductionThemeSerializer,
     HistoryRowSerializer,
@@ -52,6 +52,12 @@ class RankingViewSet(viewsets.ViewSet):
         parameters=[
             ROUND_PARAM,
             OpenApiParameter("dimension", OpenApiTypes.STR, enum=Dimension.values, description="默认 street"),
+            OpenApiParameter(
+                "basis",
+                OpenApiTypes.STR,
+                enum=list(bases.BASES),
+                description="排名依据，默认 mean_score（平均得分）",
+            ),
         ],
         responses=RankingSerializer,
     )
@@ -60,16 +66,22 @@ class RankingViewSet(viewsets.ViewSet):
         round_obj = data.get("round") or figures.default_round()
         if round_obj is None:
             raise ValidationError({"round": ["暂无可排名的测评轮次。"]})
-        ranking = figures.ranking(round_obj, data["dimension"])
+        basis = bases.get(data.get("basis"))
+        ranking = figures.ranking(round_obj, data["dimension"], basis=basis.code)
         snap = ranking.snapshot
         payload = {
             "round": _round_ref(round_obj),
             "dimension": ranking.dimension,
+            "basis": basis.code,
+            "basis_rule": bases.rule_text(basis),
             "source": "live" if ranking.is_live else "snapshot",
             "snapshot": snap.pk if snap else None,
             "snapshot_version": snap.version if snap else None,
             "data_hash": snap.data_hash if snap else None,
-            "results": [{**row.__dict__, "score_rate": row.score_rate} for row in ranking.rows],
+            "results": [
+                {**row.__dict__, "score_rate": row.score_rate, "compliance_rate": row.compliance_rate}
+                for row in ranking.rows
+            ],
         }
         return Response(RankingSerializer(payload).data)
 
