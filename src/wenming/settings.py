@@ -274,6 +274,10 @@ TASKS = {
     }
 }
 
+# A task left running by a worker that died (kill -9, power loss) is re-queued when `wenming db_worker` starts
+# again, at most this many claims in all; then it is failed with an explanation (wenming.core.taskrecovery).
+TASK_MAX_ATTEMPTS = int(env("WENMING_TASK_MAX_ATTEMPTS", "3"))
+
 # --- API --------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

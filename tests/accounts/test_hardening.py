@@ -127,6 +127,22 @@ def test_an_administrator_revokes_a_users_token_and_nobody_else_can(client):
     assert not Token.objects.filter(user=other).exists()
 
 
+def test_the_django_admin_lists_tokens_and_revokes_them_through_the_service(client):
+    superuser = make_user(is_superuser=True, is_staff=True)
+    holder = make_user(Role.OFFICE, username="holder")
+    Token.objects.create(user=holder)
+    client.force_login(superuser)
+    page = client.get("/admin/authtoken/tokenproxy/")
+    assert page.status_code == 200 and "holder" in page.content.decode()
+    assert client.get("/admin/authtoken/tokenproxy/add/").status_code == 403  # never issued here
+    response = client.post(
+        "/admin/authtoken/tokenproxy/", {"action": "revoke", "_selected_action": [holder.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert not Token.objects.filter(user=holder).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.TOKEN_REVOKED, actor=superuser).count() == 1
+
+
 # --- the audit log ------------------------------------------------------------------------------------
 
 

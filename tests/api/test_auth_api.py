@@ -25,7 +25,8 @@ def test_token_for_right_credentials_works_as_authorization(client):
     assert response.status_code == 200
     key = response.json()["token"]
     assert Token.objects.get(user=user).key == key
-    assert post_token(client, "xuli", "pw-Test-123").json() == {"token": key}  # same token again
+    again = post_token(client, "xuli", "pw-Test-123").json()
+    assert again == {"token": key, "expires_at": response.json()["expires_at"]}  # same token (until it expires)
     me = client.get(ME_URL, headers={"Authorization": f"Token {key}"})
     assert me.status_code == 200 and me.json()["username"] == "xuli"
 

@@ -51,6 +51,11 @@ WORKFLOW_ADMINS = [
     "surveys.QuizAttempt",
     "accounts.AuditEvent",
     "core.ScheduledRun",
+    "core.Notification",
+    "core.Delivery",
+    "axes.AccessLog",
+    "axes.AccessFailureLog",
+    "authtoken.TokenProxy",
 ]
 
 

@@ -245,7 +245,7 @@ def test_kill_9_of_the_web_server_loses_no_acknowledged_submission_and_doubles_n
     base = f"http://127.0.0.1:{port}"
     log = tmp_path / "gunicorn.log"
     web = start_web(server_env, port, log)
-    sender = Sender(base, world, get_token(base, world), n_reports=24)
+    sender = Sender(base, world, get_token(base, world), n_reports=16)
     items = sender.all_items()
 
     # four clients post concurrently; the server is killed once a third of the items are acknowledged

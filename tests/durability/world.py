@@ -32,7 +32,7 @@ def setup(out: str) -> None:
     pt = make_point_type(name="背街小巷")
     points = [
         make_point(point_type=pt, area=w.street, name=f"测试点{i}", lat=24.50 + i * 0.0005, lon=118.10)
-        for i in range(16)
+        for i in range(8)
     ]
     standard, criteria = make_standard([pt])
     inspector = make_user("inspector", username="kill-inspector")

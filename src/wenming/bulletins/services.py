@@ -543,3 +543,19 @@ def publish_now(*, actor, bulletin: Bulletin, signer, at: datetime.datetime | No
         run_job(job.pk)
     bulletin.refresh_from_db()
     return bulletin
+
+
+def reset_interrupted_job(sender, task_path: str, args: list, **kwargs) -> None:
+    """A bulletin job whose worker died: back to pending for the re-queued task (it claims pending jobs only)."""
+    if task_path.endswith("run_bulletin_job") and args:
+        BulletinJob.objects.filter(pk=args[0], state=JobState.RUNNING).update(
+            state=JobState.PENDING, progress=0
+        )
+
+
+def fail_abandoned_job(sender, task_path: str, args: list, **kwargs) -> None:
+    """A bulletin job whose worker died too often ends visibly failed, never "running" forever."""
+    if task_path.endswith("run_bulletin_job") and args:
+        BulletinJob.objects.filter(pk=args[0]).exclude(state=JobState.DONE).update(
+            state=JobState.FAILED, error=_("后台任务中断次数过多，请重新生成。"), finished_at=timezone.now()
+        )

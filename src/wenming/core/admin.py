@@ -75,10 +75,8 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
         obj.origin = saved.origin
 
 
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(ReadOnlyInline):
     model = Delivery
-    extra = 0
-    can_delete = False
     fields = ["channel", "status", "address", "attempts", "last_error", "next_attempt_at", "sent_at"]
     readonly_fields = fields
 
@@ -87,7 +85,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "recipient", "kind", "created_at", "read_at", "deliveries_summary"]
     list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter), "deliveries__status"]
     search_fields = ["title", "recipient__username", "recipient__display_name"]
@@ -107,7 +105,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "notification",
         "recipient",

@@ -22,7 +22,10 @@ from django.utils.crypto import get_random_string
 
 logger = logging.getLogger(__name__)
 
-# Sent with task_path (str) and args (list) when an interrupted task is given up (not re-queued).
+# Sent with task_path (str) and args (list), inside the transaction that changes the task, when an interrupted
+# task is put back in the queue (the app resets its own job row so the re-run can claim it) or given up (the
+# app marks its job row failed).
+task_requeued = Signal()
 task_abandoned = Signal()
 
 
@@ -84,15 +87,17 @@ def recover_interrupted_tasks() -> dict[str, int]:
                     f"worker {row.worker_ids[-1]} died; gave up after {len(row.worker_ids)} attempts"
                 )
                 row.save(update_fields=["status", "finished_at", "exception_class_path", "traceback"])
-                args = (row.args_kwargs or {}).get("args", [])
-                transaction.on_commit(
-                    lambda r=row, a=args: task_abandoned.send(None, task_path=r.task_path, args=a)
+                task_abandoned.send(
+                    None, task_path=row.task_path, args=(row.args_kwargs or {}).get("args", [])
                 )
                 counts["failed"] += 1
             else:
                 row.status = TaskResultStatus.READY
                 row.started_at = None
                 row.save(update_fields=["status", "started_at"])
+                task_requeued.send(
+                    None, task_path=row.task_path, args=(row.args_kwargs or {}).get("args", [])
+                )
                 counts["requeued"] += 1
         logger.warning("task %s of dead worker %s: %s", pk, workers[-1], "re-queued" if row.status == TaskResultStatus.READY else "failed")  # fmt: skip
     return counts
