@@ -26,7 +26,10 @@ def test_token_for_right_credentials_works_as_authorization(client):
     key = response.json()["token"]
     assert Token.objects.get(user=user).key == key
     again = post_token(client, "xuli", "pw-Test-123").json()
-    assert again == {"token": key, "expires_at": response.json()["expires_at"]}  # same token (until it expires)
+    assert again == {
+        "token": key,
+        "expires_at": response.json()["expires_at"],
+    }  # same token (until it expires)
     me = client.get(ME_URL, headers={"Authorization": f"Token {key}"})
     assert me.status_code == 200 and me.json()["username"] == "xuli"
 
