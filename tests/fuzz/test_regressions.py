@@ -144,3 +144,16 @@ def test_format_suffix_urls_are_404(fuzz_world, method, url):
 def test_the_format_query_parameter_still_works(fuzz_world):
     response = client_for(fuzz_world, "office").get("/api/v1/geo/points/?format=json")
     assert response.status_code == 200 and response.json()["count"] == 3
+
+
+@pytest.mark.parametrize("ids", [[243768812923938205073408], [-1], [0], [1, 2**63]])
+def test_out_of_range_ids_in_bodies_are_400(fuzz_world, ids):
+    """`make fuzz` (second run): `POST /cases/bulk-dispatch/` with a case id beyond 64 bits reached a
+    `pk__in` lookup (OverflowError, a 500). Ids in request bodies are core.api.serializers.IdField now."""
+    client = client_for(fuzz_world, "office")
+    response = client.post("/api/v1/cases/bulk-dispatch/", {"cases": ids}, format="json")
+    assert response.status_code == 400, response.content[:300]
+    assert "cases" in response.json()
+    response = client.post("/api/v1/cases/", {"category": ids[-1], "source": "manual", "description": "x",
+                                              "lat": 24.51, "lon": 118.14}, format="json")  # fmt: skip
+    assert response.status_code == 400 and "category" in response.json()
