@@ -228,11 +228,14 @@ def test_appraisal_workbook():
                           period_start="2026-11-01", period_end="2026-11-30",
                           computed_at=datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC))  # fmt: skip
     result = SimpleNamespace(rank=1, label="-单位", base=90.0, bonus=1.0, deduction=0.0, score=91.0, adjustment=0,
-                             final_score=91.0, error="", figures={}, contributions=[
+                             final_score=91.0, error="", amount=-500.0, amount_basis="=扣罚", figures={}, contributions=[
                                  {"kind": "bonus", "note": "+note", "label": "x", "value": 1, "points": 1, "cap": 5,
                                   "amount": 1.0}])  # fmt: skip
     values = assert_no_live_formula(export_xlsx(run, [result]))
     assert "'" + EVIL in values and "'-单位" in values and "'=1+1" in values and 91.0 in values
+    assert (
+        -500.0 in values and "'=扣罚" in values
+    )  # the reward amount stays a number, its basis is neutralised
 
 
 @pytest.mark.django_db

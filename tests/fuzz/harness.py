@@ -26,7 +26,7 @@ from tests.fuzz.known_gaps import KNOWN_SCHEMA_GAPS
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 
 # In-suite size: examples per role (11 roles). `make fuzz` raises it through WENMING_FUZZ_EXAMPLES.
-EXAMPLES = int(os.environ.get("WENMING_FUZZ_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("WENMING_FUZZ_EXAMPLES", "150"))
 
 
 @dataclass

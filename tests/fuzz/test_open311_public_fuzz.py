@@ -24,11 +24,14 @@ HOSTILE = [
     "' OR 1=1 --", "%00", "\x00", "\u202e", "../../etc/passwd", "a" * 5000, "=HYPERLINK(\"http://x\")",
     "open,closed", "xml", "json", "湖里", "WGS84", "GCJ02", "BD09", "foo",
 ]  # fmt: skip
+# Any character a URL or form can carry (lone surrogates cannot be encoded as UTF-8 by any client).
+chars = st.characters(blacklist_categories=("Cs",))
+path_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="/?#%")
 value = st.one_of(
     st.sampled_from(HOSTILE),
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
-    st.text(max_size=30),
+    st.text(alphabet=chars, max_size=30),
 )
 
 OPEN311_GET = {
@@ -121,7 +124,7 @@ def test_open311_fuzz(fuzz_world):
             elif kind in ("get_one", "service", "token"):
                 prefix = {"get_one": "requests", "service": "services", "token": "tokens"}[kind]
                 ident = data.draw(st.one_of(st.sampled_from(PATH_PARTS + fuzz_world.objects["tracking_codes"]),
-                                            st.text(alphabet=st.characters(blacklist_characters="/?#%"), min_size=1,
+                                            st.text(alphabet=path_chars, min_size=1,
                                                     max_size=20)))  # fmt: skip
                 fmt = data.draw(st.sampled_from(["", ".json", ".xml"]))
                 method, url, payload = (
@@ -167,7 +170,7 @@ def test_public_site_fuzz(fuzz_world):
                 code = data.draw(
                     st.one_of(
                         st.sampled_from(codes + PATH_PARTS),
-                        st.text(alphabet=st.characters(blacklist_characters="/?#%"), min_size=1, max_size=16),
+                        st.text(alphabet=path_chars, min_size=1, max_size=16),
                     )
                 )
                 action = data.draw(st.sampled_from(["", "confirm/", "dispute/", "rate/"]))

@@ -10,6 +10,7 @@ from wenming.cases import kpis
 from wenming.cases.choices import CaseSource, ReopenReason, Satisfaction, Severity, VerifyResult
 from wenming.cases.models import Case, CaseEvent, CasePhoto, KpiFormula, RoutingRule
 from wenming.cases.workflow import available_actions
+from wenming.core.api.serializers import IdField
 from wenming.core.choices import CoordSystem
 
 
@@ -89,16 +90,16 @@ class PhotoUploadField(serializers.ListField):
 
 class CaseCreateSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=CaseSource.choices)
-    category = serializers.IntegerField(help_text="二级问题类别编号")
+    category = IdField(help_text="二级问题类别编号")
     description = serializers.CharField()
-    point = serializers.IntegerField(required=False, allow_null=True)
-    area = serializers.IntegerField(required=False, allow_null=True)
+    point = IdField(required=False, allow_null=True)
+    area = IdField(required=False, allow_null=True)
     lat = serializers.FloatField(required=False, allow_null=True)
     lon = serializers.FloatField(required=False, allow_null=True)
     coord_system = serializers.ChoiceField(choices=CoordSystem.choices, default=CoordSystem.WGS84)
     address = serializers.CharField(required=False, allow_blank=True, default="")
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.NORMAL)
-    criterion = serializers.IntegerField(required=False, allow_null=True)
+    criterion = IdField(required=False, allow_null=True)
     reporter_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
     reporter_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
     source_ref = serializers.CharField(required=False, allow_blank=True, default="", max_length=80)
@@ -116,12 +117,12 @@ class CasePhotoNoteSerializer(CaseNoteSerializer):
 
 
 class CaseDispatchSerializer(CaseNoteSerializer):
-    unit = serializers.IntegerField(required=False, allow_null=True, help_text="不填则按派遣规则自动确定")
-    person = serializers.IntegerField(required=False, allow_null=True)
+    unit = IdField(required=False, allow_null=True, help_text="不填则按派遣规则自动确定")
+    person = IdField(required=False, allow_null=True)
 
 
 class CaseBulkDispatchSerializer(CaseDispatchSerializer):
-    cases = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    cases = serializers.ListField(child=IdField(), min_length=1, max_length=500)
 
 
 class CaseBulkDispatchResultSerializer(serializers.Serializer):
@@ -152,11 +153,11 @@ class CaseReopenSerializer(CasePhotoNoteSerializer):
 
 
 class CaseMergeSerializer(CaseNoteSerializer):
-    survivor = serializers.IntegerField(help_text="保留案件编号（id）")
+    survivor = IdField(help_text="保留案件编号（id）")
 
 
 class CaseAssignPersonSerializer(CaseNoteSerializer):
-    person = serializers.IntegerField()
+    person = IdField()
 
 
 class CaseSatisfactionSerializer(CaseNoteSerializer):

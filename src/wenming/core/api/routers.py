@@ -3,7 +3,11 @@
 DRF's default lookup pattern `[^/.]+` let `/points/null,null/history/` reach a view, where a custom action's
 `Model.objects.get(pk="null,null")` raised ValueError (a 500). Every primary key of ours is an integer, so the
 routers only route ASCII digits (anything else is a 404 before any view runs; the schema shows the pattern).
-A viewset may still declare its own `lookup_value_regex`."""
+A viewset may still declare its own `lookup_value_regex`.
+
+No format-suffix routes (`/rounds/1/copy.json`): they are not in the schema, and every custom action or list
+whose signature has no `format` argument answered them with a TypeError (a 500, found by `make fuzz`).
+`?format=json` and the Accept header still choose the renderer."""
 
 from rest_framework import routers
 
@@ -21,4 +25,4 @@ class SimpleRouter(_IntegerIds, routers.SimpleRouter):
 
 
 class DefaultRouter(_IntegerIds, routers.DefaultRouter):
-    pass
+    include_format_suffixes = False

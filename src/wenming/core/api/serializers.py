@@ -21,3 +21,15 @@ class PhotoSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField())
     def get_thumbnail_url(self, obj) -> str:
         return signed_url(obj.thumbnail)
+
+
+class IdField(serializers.IntegerField):
+    """An object id in a request body: a positive integer in the range of a 64-bit primary key. Larger numbers
+    reached `pk__in=[…]` lookups as integers the database cannot hold (a 500); now they are a 400."""
+
+    def __init__(self, **kwargs):
+        from wenming.core.filters import MAX_ID
+
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
