@@ -91,7 +91,7 @@ def test_public_report_journey_on_a_phone(phone, live_server):
     page.goto(f"{base}/public/report/")
     page.click("#locate-btn")
     page.wait_for_selector("#similar-list")
-    page.click(f"#similar-list form[action='/public/reports/{nearby.pk}/support/'] button")
+    page.click(f"#similar-list button[data-support-url='/public/reports/{nearby.pk}/support/']")
     page.wait_for_url(f"**/public/reports/{nearby.pk}/")
     assert "感谢反馈" in page.inner_text("main")
     assert Report.objects.get(pk=nearby.pk).supports == 1
