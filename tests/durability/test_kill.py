@@ -82,6 +82,12 @@ def server_env(tmp_path, django_db_setup, django_db_blocker):
 
         name = f"wenming_kill_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(url, autocommit=True) as conn:
+            # A template must have no other session: earlier tests of this worker may have left one open in
+            # another thread (the live server's persistent connection; Django's health check replaces it).
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [test_db],
+            )
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{test_db}"')
         env["WENMING_DATABASE_URL"] = urllib.parse.urlsplit(url)._replace(path=f"/{name}").geturl()
         try:

@@ -108,7 +108,11 @@ def test_a_map_tap_on_gcj02_tiles_is_converted_to_wgs84(phone, live_server, sett
     page = phone
     page.goto(f"{live_server.url}/public/report/")
     page.wait_for_function("document.getElementById('report-map').wenmingMap !== undefined")
-    page.evaluate("document.getElementById('report-map').wenmingMap.map.setView([24.5133, 118.1153], 16)")
+    # wait for the zoom animation to end: a tap during it is not a map click (flaky on a busy machine)
+    page.evaluate(
+        "new Promise(done => { const map = document.getElementById('report-map').wenmingMap.map;"
+        " map.once('moveend', () => done()); map.setView([24.5133, 118.1153], 16); })"
+    )
     box = page.locator("#report-map").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_function(
