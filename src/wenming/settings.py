@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "wenming.accounts.middleware.AuditMiddleware",  # downloads, 403s and out-of-scope 404s into the audit log
 ]
+if env("WENMING_DATABASE_URL") and env("WENMING_DATABASE_REPLICA_URL"):
+    # a request that wrote keeps the user's reads on the primary for a few seconds (wenming.core.dbrouter)
+    MIDDLEWARE.append("wenming.core.dbrouter.ReplicaPinMiddleware")
 
 ROOT_URLCONF = "wenming.urls"
 WSGI_APPLICATION = "wenming.wsgi.application"
@@ -151,6 +154,16 @@ else:
             "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
         }
     }
+# A read replica (streaming replication of the primary) for the read-heavy dashboards only: the workbench home,
+# the leadership view and its data, the rankings. Read-your-writes rules: wenming.core.dbrouter, docs/deploy.md §8.
+DATABASE_REPLICA_URL = env("WENMING_DATABASE_REPLICA_URL")
+REPLICA_PIN_SECONDS = int(env("WENMING_REPLICA_PIN_SECONDS", "10"))
+if DATABASE_URL and DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["wenming.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth ------------------------------------------------------------------------------------------
@@ -211,8 +224,37 @@ GENERATED_ROOT = DATA_DIR / "generated"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# Uploads ("default") and generated documents ("generated", served only through scope-checked views) on this
+# host's disk, or — for several hosts — in one S3-compatible bucket (docs/deploy.md §8, wenming.core.storage).
+S3_BUCKET = env("WENMING_S3_BUCKET")
+if S3_BUCKET:
+    _S3 = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": env("WENMING_S3_ENDPOINT_URL") or None,  # MinIO, Ceph RGW, a cloud's S3 endpoint
+        "region_name": env("WENMING_S3_REGION") or None,
+        "access_key": env("WENMING_S3_ACCESS_KEY_ID") or None,  # else boto3's chain (AWS_* variables, roles)
+        "secret_key": env("WENMING_S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": env("WENMING_S3_ADDRESSING_STYLE", "path"),
+        "signature_version": "s3v4",
+        "default_acl": None,  # objects inherit the bucket's policy: keep the bucket private
+        "querystring_auth": True,
+        "file_overwrite": False,  # a new upload never replaces another one's file (as on the disk)
+        "verify": env_bool("WENMING_S3_VERIFY_TLS", True),
+    }
+    _MEDIA_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_S3, "location": "media"}}
+    _GENERATED_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_S3, "location": "generated"},
+    }
+else:
+    _MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _GENERATED_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": GENERATED_ROOT},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_STORAGE,
+    "generated": _GENERATED_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -7,7 +7,7 @@ An appraisal run freezes, per unit or street, every figure of a scheme with the 
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -39,15 +39,16 @@ from wenming.bulletins.querysets import (
     BulletinJobQuerySet,
     BulletinQuerySet,
 )
+from wenming.core import storage as core_storage
 from wenming.core.appendonly import AppendOnlyModel
 from wenming.core.models import AuthoredModel, TimeStampedModel
 from wenming.scoring.bases import CHOICES as RANKING_BASES
 from wenming.scoring.bases import DEFAULT as DEFAULT_BASIS
 
 
-def generated_storage() -> FileSystemStorage:
+def generated_storage() -> Storage:
     """Generated documents live outside MEDIA_ROOT: they are served only through the scope-checked view."""
-    return FileSystemStorage(location=settings.GENERATED_ROOT)
+    return core_storage.generated_storage()
 
 
 def bulletin_file_path(instance, filename: str) -> str:

@@ -21,6 +21,7 @@ from wenming.bulletins.filtersets import BulletinFilterSet
 from wenming.bulletins.forms import BulletinCreateForm, BulletinEditForm, TransitionForm
 from wenming.bulletins.models import Bulletin
 from wenming.bulletins.querysets import can_sign
+from wenming.core.media import open_or_404
 from wenming.core.mixins import FilteredListView, OfficeRequiredMixin, apply_service_errors, can_change
 
 PREVIEW_ROWS = 50
@@ -222,6 +223,7 @@ class BulletinDownloadView(LoginRequiredMixin, View):
         if not field or not field.storage.exists(field.name):
             raise Http404
         name = f"{bulletin.doc_number or _('草稿')} {bulletin.title}.{fmt}".strip()
-        response = FileResponse(field.open("rb"), as_attachment=True, content_type=CONTENT_TYPES[fmt])
+        handle = open_or_404(field.storage, field.name)  # the disk or the bucket (wenming.core.storage)
+        response = FileResponse(handle, as_attachment=True, content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response

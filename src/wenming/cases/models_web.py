@@ -4,17 +4,18 @@ Imported at the end of `cases/models.py` so Django registers them with the cases
 """
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wenming.cases.choices import ExportStatus
+from wenming.core import storage as core_storage
 
 
-def generated_storage() -> FileSystemStorage:
+def generated_storage() -> Storage:
     """Generated files live outside MEDIA_ROOT: they are served only through the owner-checked view."""
-    return FileSystemStorage(location=settings.GENERATED_ROOT)
+    return core_storage.generated_storage()
 
 
 class SavedFilterQuerySet(models.QuerySet):

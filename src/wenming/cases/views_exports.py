@@ -15,6 +15,7 @@ from wenming.accounts import audit
 from wenming.cases import exports
 from wenming.cases.api.serializers import can_see_reporter
 from wenming.cases.models import ExportJob
+from wenming.core.media import open_or_404
 
 
 def attachment(content: bytes, filename: str) -> HttpResponse:
@@ -57,6 +58,6 @@ class ExportDownloadView(LoginRequiredMixin, View):
         if not job.file:
             raise Http404
         return FileResponse(
-            job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1],
+            open_or_404(job.file.storage, job.file.name), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1],
             content_type=exports.XLSX,
         )  # fmt: skip

@@ -11,6 +11,13 @@ Apache — by handing the path to the proxy, which streams it from an `internal`
     WENMING_MEDIA_ACCEL = "nginx"    → X-Accel-Redirect: <MEDIA_ACCEL_PREFIX><name>   (default prefix /protected-media/)
     WENMING_MEDIA_ACCEL = "sendfile" → X-Sendfile: <MEDIA_ROOT>/<name>             (Apache mod_xsendfile, lighttpd)
 
+With object storage (`WENMING_S3_BUCKET`, several hosts) the file has no path on this host: Django streams it
+from the bucket whatever `MEDIA_ACCEL` says. We stream rather than redirect to a presigned bucket URL on purpose:
+the signed `/m/<token>/` link stays the only way to a photo (a presigned URL would be a second bearer link, on
+another host, that the audit log and the link's lifetime do not govern), the bucket stays private and need not
+be reachable from browsers (intranets, one public origin), and the response keeps our headers (nosniff, private
+caching). Photos are at most `PHOTO_MAX_SIDE` pixels, so the bytes through the web process are small.
+
 (settings `MEDIA_ACCEL` / `MEDIA_ACCEL_PREFIX` / `MEDIA_LINK_SECONDS`, read from the environment variables
 `WENMING_MEDIA_ACCEL` / `WENMING_MEDIA_ACCEL_PREFIX` / `WENMING_MEDIA_LINK_SECONDS` when settings.py does not set
 them; docs/deploy.md §6 shows the proxy side.)
@@ -26,6 +33,8 @@ from django.conf import settings
 from django.core import signing
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
+
+from wenming.core.storage import local_path
 
 SALT = "wenming.media"
 
@@ -70,7 +79,8 @@ def file_response(field_or_name, *, storage=None, cache: str = "private, max-age
         name, storage = field_or_name.name, field_or_name.storage
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     mode = _setting("MEDIA_ACCEL", "").strip().lower()
-    if mode in ("nginx", "sendfile"):
+    path = local_path(storage, name) if mode in ("nginx", "sendfile") else None
+    if path is not None:  # the proxy reads the file from this host's disk
         if not storage.exists(name):
             raise Http404
         response = HttpResponse(content_type=content_type)
@@ -78,12 +88,21 @@ def file_response(field_or_name, *, storage=None, cache: str = "private, max-age
             prefix = _setting("MEDIA_ACCEL_PREFIX", "/protected-media/")
             response["X-Accel-Redirect"] = quote(prefix.rstrip("/") + "/" + name)
         else:
-            response["X-Sendfile"] = os.fspath(storage.path(name))
+            response["X-Sendfile"] = os.fspath(path)
     else:
-        try:
-            response = FileResponse(storage.open(name, "rb"), content_type=content_type)
-        except (FileNotFoundError, ValueError, OSError):
-            raise Http404
+        response = FileResponse(open_or_404(storage, name), content_type=content_type)
     response["Cache-Control"] = cache
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def open_or_404(storage, name: str):
+    """The stored file opened for reading; Http404 when it is missing (on the disk or in the bucket)."""
+    try:
+        return storage.open(name, "rb")
+    except (FileNotFoundError, ValueError, OSError):
+        raise Http404
+    except Exception as exc:  # object storage: botocore's ClientError (404, 403) is not an OSError
+        if type(exc).__name__ == "ClientError":
+            raise Http404
+        raise

@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from wenming.core import widgets as registry
+from wenming.core.dbrouter import ReplicaReadsMixin
 from wenming.dashboard import leader, services, widgets
 from wenming.dashboard.models import TestDate
 
 
-class HomeView(LoginRequiredMixin, TemplateView):
+class HomeView(LoginRequiredMixin, ReplicaReadsMixin, TemplateView):
     """The workbench home page: what it shows depends on the user's roles and scope."""
 
     template_name = "dashboard/home.html"
@@ -56,7 +57,7 @@ class LeaderRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class LeaderView(LeaderRequiredMixin, View):
+class LeaderView(LeaderRequiredMixin, ReplicaReadsMixin, View):
     """领导驾驶舱: map, heat map, trends, rankings, 易扣分点, overdue by unit, countdown with what still fails."""
 
     template_name = "dashboard/leader.html"
@@ -92,7 +93,7 @@ class BigScreenView(LeaderView):
         return response
 
 
-class LeaderPointsView(LeaderRequiredMixin, View):
+class LeaderPointsView(LeaderRequiredMixin, ReplicaReadsMixin, View):
     """GeoJSON of the points in scope, coloured by their latest verdict and open cases (WenmingMap)."""
 
     def get(self, request):
@@ -123,7 +124,7 @@ class LeaderPointsView(LeaderRequiredMixin, View):
         return JsonResponse({"type": "FeatureCollection", "features": features, "point_types": legend})
 
 
-class LeaderHeatView(LeaderRequiredMixin, View):
+class LeaderHeatView(LeaderRequiredMixin, ReplicaReadsMixin, View):
     """Problems of the last 90 days binned into small squares (the map's heat layer)."""
 
     def get(self, request):
@@ -133,7 +134,7 @@ class LeaderHeatView(LeaderRequiredMixin, View):
         return JsonResponse({"cells": cells, "max": max((c["count"] for c in cells), default=0)})
 
 
-class EstimateView(LeaderRequiredMixin, View):
+class EstimateView(LeaderRequiredMixin, ReplicaReadsMixin, View):
     """The whole "would lose points tomorrow" list, each line traced to its observation and inspection."""
 
     paginate_by = 100

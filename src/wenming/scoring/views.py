@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
+from wenming.core.dbrouter import ReplicaReadsMixin
 from wenming.geo.choices import AreaLevel
 from wenming.geo.models import Area, Point
 from wenming.org.models import Unit
@@ -49,7 +50,7 @@ def _partial(request, template: str) -> str:
     return f"{template}#table" if getattr(request, "htmx", False) else template
 
 
-class RankingsView(LoginRequiredMixin, View):
+class RankingsView(LoginRequiredMixin, ReplicaReadsMixin, View):
     """排名: streets, communities, units, special groups and point types for a round, with ties and a
     comparison with another round; every signed-in role may see it."""
 

@@ -3,19 +3,24 @@
 The CJK font is a local TrueType collection referenced by @font-face with a file URL
 (`settings.BULLETIN_PDF_FONT`, default WenQuanYi Micro Hei from Debian's fonts-wqy-microhei, which the
 Makefile's apt list installs); the configured official font names come first, so a machine that has them
-uses them. Photos are read from MEDIA_ROOT through file URLs.
+uses them. Photos are read through the storage API (the disk or the bucket, wenming.core.storage): the HTML
+names them `wenming-media:<name>` and the URL fetcher opens them from `default_storage`.
 """
 
 from __future__ import annotations
 
 import logging
+import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 
 from wenming.bulletins.render.document import Outline, Section, Table, heading_label
+from wenming.core.storage import read_bytes
 
 DEFAULT_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 # WeasyPrint reports every layout step at INFO; bulletins only want its warnings in the worker's log.
@@ -65,9 +70,43 @@ def _section(s: Section, index: int) -> _Section:
     )
 
 
+MEDIA_SCHEME = "wenming-media:"
+
+
 def _photo_url(relative: str) -> str:
-    path = Path(settings.MEDIA_ROOT) / relative
-    return path.resolve().as_uri() if relative and path.is_file() else ""
+    return MEDIA_SCHEME + quote(relative) if relative and default_storage.exists(relative) else ""
+
+
+def _stored(url: str) -> tuple[bytes, str]:
+    name = unquote(url[len(MEDIA_SCHEME) :])
+    content = read_bytes(default_storage, name)
+    if content is None:
+        raise FileNotFoundError(name)
+    return content, mimetypes.guess_type(name)[0] or "image/jpeg"
+
+
+def url_fetcher():
+    """WeasyPrint's fetcher, plus `wenming-media:<name>`: a stored photo read through `default_storage`."""
+    import weasyprint
+
+    if hasattr(weasyprint, "URLFetcher"):  # WeasyPrint >= 68: a fetcher class
+
+        class Fetcher(weasyprint.URLFetcher):
+            def fetch(self, url, headers=None):
+                if url.startswith(MEDIA_SCHEME):
+                    content, mime_type = _stored(url)
+                    return weasyprint.urls.URLFetcherResponse(url, content, {"Content-Type": mime_type})
+                return super().fetch(url, headers)
+
+        return Fetcher()
+
+    def fetch(url, *args, **kwargs):  # older WeasyPrint: a function returning a dict
+        if url.startswith(MEDIA_SCHEME):
+            content, mime_type = _stored(url)
+            return {"string": content, "mime_type": mime_type}
+        return weasyprint.default_url_fetcher(url, *args, **kwargs)
+
+    return fetch
 
 
 def _photos(outline: Outline) -> list:
@@ -95,4 +134,4 @@ def html(outline: Outline) -> str:
 def write_pdf(outline: Outline) -> bytes:
     import weasyprint
 
-    return weasyprint.HTML(string=html(outline), base_url=str(settings.MEDIA_ROOT)).write_pdf()
+    return weasyprint.HTML(string=html(outline), url_fetcher=url_fetcher()).write_pdf()

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -36,6 +35,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from wenming.bulletins.render.document import Outline, Section, Table, heading_label
+from wenming.core.storage import read_bytes
 
 RED = RGBColor(0xC0, 0x00, 0x00)
 CONTENT_WIDTH_CM = 21.0 - 2.8 - 2.6
@@ -234,8 +234,8 @@ class _Images:
         self.by_sha1: dict[str, tuple[str, ImagePart]] = {}
         self.shape_id = 10_000
 
-    def inline(self, path: str, width):
-        image = Image.from_file(path)
+    def inline(self, path_or_stream, width):
+        image = Image.from_file(path_or_stream)
         found = self.by_sha1.get(image.sha1)
         if found is None:
             partname = PackURI(f"/word/media/wm-photo-{len(self.by_sha1) + 1}.{image.ext}")
@@ -250,11 +250,11 @@ class _Images:
 def _photo_cell(cell, entry, style_id: str, images: _Images) -> None:
     p = cell.paragraphs[0]._p
     p.style = style_id
-    path = Path(settings.MEDIA_ROOT) / entry.path
+    content = read_bytes(default_storage, entry.path)  # the disk or the bucket (wenming.core.storage)
     r = p.add_r()
-    if entry.path and path.is_file():
+    if content is not None:
         try:
-            r.add_drawing(images.inline(str(path), Cm(PHOTO_WIDTH_CM)))
+            r.add_drawing(images.inline(io.BytesIO(content), Cm(PHOTO_WIDTH_CM)))
         except Exception:  # noqa: BLE001 - a damaged image must not stop the document
             r.text = _("（照片无法读取）")
     else:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from wenming.core.media import open_or_404
 from wenming.inspections.exports import xlsx_response
 from wenming.surveys import services
 from wenming.surveys.choices import ATTENDANCE_BADGE, EXAMPLE_KIND_BADGE, AttendanceStatus
@@ -226,10 +227,9 @@ class MaterialDownloadView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         material = _material(request, pk)
-        try:
-            handle = material.file.open("rb")
-        except FileNotFoundError:
+        if not material.file:
             raise Http404(_("文件不存在。"))
+        handle = open_or_404(material.file.storage, material.file.name)  # the disk or the bucket
         name = material.original_name or f"material-{material.pk}.{material.extension}"
         return FileResponse(
             handle, as_attachment=True, filename=name, content_type="application/octet-stream"
