@@ -162,3 +162,23 @@ def test_the_environment_chooses_disk_or_bucket_and_the_replica(tmp_path):
         data=str(tmp_path / "three"), WENMING_DATABASE_REPLICA_URL="postgres://w@db2/wenming"
     )
     assert alone["databases"] == ["default"] and alone["routers"] == []
+
+
+def test_a_case_photo_goes_into_the_bucket_and_the_api_links_it_only_by_a_signed_link(s3, db):
+    from rest_framework.test import APIClient
+
+    from tests.cases.helpers import build_world, jpeg, new_case
+
+    w = build_world()
+    case = new_case(w, photos=[jpeg()])
+    photo = case.photos.get()
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]]
+    assert f"media/{photo.image.name}" in keys and f"media/{photo.thumbnail.name}" in keys
+    api = APIClient()
+    api.force_authenticate(w.office)
+    (row,) = api.get(f"/api/v1/cases/{case.pk}/photos/").json()
+    assert row["url"].startswith("/m/") and row["thumbnail_url"].startswith("/m/")
+    assert "image" not in row and "X-Amz" not in json.dumps(row)  # never the bucket's own (presigned) URL
+    served = api.get(row["url"])
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == read_bytes(default_storage, photo.image.name)

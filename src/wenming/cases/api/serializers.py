@@ -10,7 +10,7 @@ from wenming.cases import kpis
 from wenming.cases.choices import CaseSource, ReopenReason, Satisfaction, Severity, VerifyResult
 from wenming.cases.models import Case, CaseEvent, CasePhoto, KpiFormula, RoutingRule
 from wenming.cases.workflow import available_actions
-from wenming.core.api.serializers import IdField
+from wenming.core.api.serializers import IdField, PhotoSerializer
 from wenming.core.choices import CoordSystem
 
 
@@ -178,13 +178,13 @@ class CaseEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CasePhotoSerializer(serializers.ModelSerializer):
-    image = serializers.FileField(read_only=True)
-    thumbnail = serializers.FileField(read_only=True)
+class CasePhotoSerializer(PhotoSerializer):
+    """Signed short-lived links (`url`, `thumbnail_url`) like every other photo: never the storage's own URL, which
+    with object storage would be a presigned bucket URL outside the signed-link rules (core.media)."""
 
     class Meta:
         model = CasePhoto
-        fields = ["id", "stage", "event", "image", "thumbnail", "width", "height", "taken_at", "gps_lat", "gps_lon",
+        fields = ["id", "stage", "event", "url", "thumbnail_url", "width", "height", "taken_at", "gps_lat", "gps_lon",
                   "created_at"]  # fmt: skip
         read_only_fields = fields
 
