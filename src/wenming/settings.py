@@ -155,7 +155,7 @@ else:
         }
     }
 # A read replica (streaming replication of the primary) for the read-heavy dashboards only: the workbench home,
-# the leadership view and its data, the rankings. Read-your-writes rules: wenming.core.dbrouter, docs/deploy.md §8.
+# the leadership view and its data, the rankings. Read-your-writes rules: wenming.core.dbrouter, docs/deploy.md §10.
 DATABASE_REPLICA_URL = env("WENMING_DATABASE_REPLICA_URL")
 REPLICA_PIN_SECONDS = int(env("WENMING_REPLICA_PIN_SECONDS", "10"))
 if DATABASE_URL and DATABASE_REPLICA_URL:
@@ -225,7 +225,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # Uploads ("default") and generated documents ("generated", served only through scope-checked views) on this
-# host's disk, or — for several hosts — in one S3-compatible bucket (docs/deploy.md §8, wenming.core.storage).
+# host's disk, or — for several hosts — in one S3-compatible bucket (docs/deploy.md §10, wenming.core.storage).
 S3_BUCKET = env("WENMING_S3_BUCKET")
 if S3_BUCKET:
     _S3 = {

@@ -1,5 +1,5 @@
 """Past one machine (issue 14 §6): two web servers with SEPARATE local data directories against ONE PostgreSQL
-database and ONE S3-compatible object store (moto's server, on loopback), as docs/deploy.md §8 lays out.
+database and ONE S3-compatible object store (moto's server, on loopback), as docs/deploy.md §10 lays out.
 
 Real processes: gunicorn serving `wenming.wsgi` (what `make run` starts) for node A and node B, and
 `wenming db_worker` started beside B (B's environment). The object store is moto's `ThreadedMotoServer`, a

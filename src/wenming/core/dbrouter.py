@@ -1,4 +1,4 @@
-"""A read replica for the read-heavy dashboards (optional: `WENMING_DATABASE_REPLICA_URL`, docs/deploy.md §8).
+"""A read replica for the read-heavy dashboards (optional: `WENMING_DATABASE_REPLICA_URL`, docs/deploy.md §10).
 
 Only the reads of the views that opt in (`ReplicaReadsMixin`: the workbench home, the leadership view and
 its data, the big screen, the rankings) go to the `replica` alias, and only:

@@ -1,6 +1,6 @@
 """Where files live: the local disk (one machine, the default) or S3-compatible object storage (several hosts).
 
-Two storages, both named in `settings.STORAGES` and chosen by environment variables (docs/deploy.md §8):
+Two storages, both named in `settings.STORAGES` and chosen by environment variables (docs/deploy.md §10):
 
 - `default` — uploads (case, report, inspection photos, training materials, examples): `MEDIA_ROOT`, or the
   bucket under the prefix `media/`;
