@@ -241,9 +241,9 @@ if S3_BUCKET:
         "file_overwrite": False,  # a new upload never replaces another one's file (as on the disk)
         "verify": env_bool("WENMING_S3_VERIFY_TLS", True),
     }
-    _MEDIA_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_S3, "location": "media"}}
+    _MEDIA_STORAGE = {"BACKEND": "wenming.core.s3.PrivateS3Storage", "OPTIONS": {**_S3, "location": "media"}}
     _GENERATED_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "wenming.core.s3.PrivateS3Storage",
         "OPTIONS": {**_S3, "location": "generated"},
     }
 else:
