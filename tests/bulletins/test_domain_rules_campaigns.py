@@ -140,3 +140,31 @@ def test_the_bulletin_documents_print_the_campaign_sentence_and_daily_table(cw):
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(bulletin.docx.read())).paragraphs)
     assert "限时行动进展" in text and W10_SENTENCE in text
     assert "目标问题类别：环境卫生；目标点位：全区；办结率目标 75.0%，未达成" in text
+
+
+def test_the_demo_bulletins_periods_show_the_demo_campaigns(cw):
+    """The demo's campaigns step runs before its bulletins step; the bulletins of the demo's last complete week
+    and month print the campaigns active in them."""
+    from wenming.bulletins.periods import default_code
+    from wenming.demo.campaigns import load_campaigns
+    from wenming.demo.context import DemoContext
+
+    w = cw
+    type(w.office).objects.filter(pk=w.office.pk).update(is_demo=True)
+    now = local(2026, 3, 20, 12, 0)
+    load_campaigns(DemoContext(seed=2026, stdout=io.StringIO(), extra={"cases_now": now}))
+    today = D(2026, 3, 20)
+    week = collect.collect(
+        collect.Spec(BulletinKind.WEEKLY, window_of(default_code("weekly", today))), now=now
+    )
+    month = collect.collect(
+        collect.Spec(BulletinKind.MONTHLY, window_of(default_code("monthly", today))), now=now
+    )
+    assert [c["name"] for c in week["campaigns"]] == ["迎接全国文明城市测评冲刺行动"]  # 02-28 – 03-30
+    assert [c["name"] for c in month["campaigns"]] == ["环境卫生专项整治行动", "迎接全国文明城市测评冲刺行动"]
+    sprint = week["campaigns"][0]
+    assert [d["date"] for d in sprint["days"]] == [f"2026-03-{d:02d}" for d in range(9, 16)]
+    assert sprint["summary"].startswith(
+        "迎接全国文明城市测评冲刺行动（2026-02-28 至 2026-03-30），截至 2026-03-15"
+    )
+    assert [d["date"] for d in month["campaigns"][1]["days"]] == ["2026-02-28"]
