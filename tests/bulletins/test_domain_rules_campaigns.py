@@ -110,7 +110,7 @@ def test_the_worked_example_weekly_bulletins_print_the_campaign_as_of_their_peri
     )
 
 
-def test_the_bulletin_documents_print_the_campaign_sentence_and_daily_table(cw):
+def test_the_bulletin_documents_print_the_campaign_sentence_and_daily_table(cw, client):
     w = cw
     save_campaign(
         actor=w.office, name="环境卫生专项整治", kind=CampaignKind.RECTIFICATION, start_date=D(2026, 3, 2),
@@ -140,6 +140,10 @@ def test_the_bulletin_documents_print_the_campaign_sentence_and_daily_table(cw):
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(bulletin.docx.read())).paragraphs)
     assert "限时行动进展" in text and W10_SENTENCE in text
     assert "目标问题类别：环境卫生；目标点位：全区；办结率目标 75.0%，未达成" in text
+
+    client.force_login(w.office)
+    html = client.get(bulletin.get_absolute_url()).content.decode()
+    assert 'id="bulletin-campaigns"' in html and W10_SENTENCE in html and "2026-03-05" in html
 
 
 def test_the_demo_bulletins_periods_show_the_demo_campaigns(cw):
