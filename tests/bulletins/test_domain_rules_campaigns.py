@@ -141,6 +141,14 @@ def test_the_bulletin_documents_print_the_campaign_sentence_and_daily_table(cw, 
     assert "限时行动进展" in text and W10_SENTENCE in text
     assert "目标问题类别：环境卫生；目标点位：全区；办结率目标 75.0%，未达成" in text
 
+    from wenming.bulletins.render import document, pdf
+
+    printed = pdf.html(document.outline(bulletin))  # the PDF's HTML: the same table
+    assert (
+        "环境卫生专项整治每日进展" in printed
+        and "<td>2026-03-05</td><td>1</td><td>4</td><td>2</td><td>50.0%</td>" in printed
+    )
+
     client.force_login(w.office)
     html = client.get(bulletin.get_absolute_url()).content.decode()
     assert 'id="bulletin-campaigns"' in html and W10_SENTENCE in html and "2026-03-05" in html
