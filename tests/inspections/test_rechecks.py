@@ -125,6 +125,10 @@ def test_the_demo_step_replays_the_draws_records_results_and_is_idempotent(cw):
     assert len(rechecks) == 10 and len({r.case_id for r in rechecks}) == 10
     done = [r for r in rechecks if r.state != RecheckState.PENDING]
     assert done and all(r.checked_at <= now for r in done)
+    # the latest draw (26 March, for the closure of 11 March) is left in the inspectors' queue
+    latest = max(r.drawn_at for r in rechecks)
+    assert [r.state for r in rechecks if r.drawn_at == latest] == [RecheckState.PENDING]
+    assert all(r.state != RecheckState.PENDING for r in rechecks if r.drawn_at != latest)
     failed = [r for r in rechecks if r.state == RecheckState.FAILED]
     assert all(Case.objects.get(pk=r.case_id).rebounds == 1 for r in failed)
     before = [(r.pk, r.state) for r in Recheck.objects.order_by("pk")]

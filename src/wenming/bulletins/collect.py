@@ -30,8 +30,9 @@ from wenming.bulletins.periods import Window, cn_date, previous_window, window_o
 from wenming.cases import kpis
 from wenming.cases.choices import CaseState, EventKind, PhotoStage
 from wenming.cases.models import Case, CaseEvent, CasePhoto, KpiFormula
+from wenming.inspections.campaigns import campaign_progress, progress_sentence, shown
 from wenming.inspections.choices import RoundKind, RoundState
-from wenming.inspections.models import Inspection, Observation, Round
+from wenming.inspections.models import Campaign, Inspection, Observation, Round
 from wenming.scoring import bases, deductions, live
 from wenming.scoring.choices import Dimension
 from wenming.scoring.engine import ScoredPoint, roll_up, sub_score
@@ -518,6 +519,59 @@ def themes(spec: Spec, cases: list[Case], point_ids: set[int] | None) -> list[di
     return out
 
 
+# --- time-boxed campaigns (限时行动) ---------------------------------------------------------------------------
+
+
+def campaigns_of(spec: Spec, now) -> list[dict]:
+    """Every campaign whose period overlaps the bulletin's, as of the end of the bulletin's period (or today when
+    the period is not over): the sentence, the targets and goals, and the daily progress of the days inside the
+    bulletin's period (cumulative from the campaign's start). docs/domain-rules.md §10, "In bulletins"."""
+    first, last = spec.window.first_day, spec.window.last_day
+    as_of = min(last, timezone.localdate(now))
+    out = []
+    campaigns = (
+        Campaign.objects.filter(start_date__lte=as_of, end_date__gte=first)
+        .prefetch_related("categories", "points")
+        .order_by("start_date", "pk")
+    )
+    for campaign in campaigns:
+        progress = campaign_progress(campaign, as_of=as_of)
+        final = progress.last
+
+        def goal(value):
+            return shown(value) if value is not None else ""
+
+        def met(flag):
+            return None if flag is None else bool(flag)
+
+        out.append(
+            {
+                "name": campaign.name,
+                "kind": campaign.get_kind_display(),
+                "start": str(campaign.start_date),
+                "end": str(campaign.end_date),
+                "as_of": str(final.date) if final else str(as_of),
+                "categories": [c.name for c in campaign.categories.all()] or [_("全部类别")],
+                "points": len(campaign.points.all()),
+                "goal_close_rate": goal(campaign.goal_close_rate),
+                "goal_compliance_rate": goal(campaign.goal_compliance_rate),
+                "close_goal_met": met(progress.close_goal_met),
+                "compliance_goal_met": met(progress.compliance_goal_met),
+                "summary": progress_sentence(progress),
+                "days": [
+                    {
+                        "date": str(d.date), "new": d.new, "found": d.found, "closed": d.closed,
+                        "close_rate": d.close_rate_shown, "applicable": d.applicable, "compliant": d.compliant,
+                        "compliance_rate": d.compliance_rate_shown,
+                    }
+                    for d in progress.days
+                    if d.date >= first
+                ],
+            }
+        )  # fmt: skip
+    return out
+
+
 # --- the whole snapshot ----------------------------------------------------------------------------------------
 
 
@@ -658,6 +712,7 @@ def collect(spec: Spec, *, now=None, progress=None) -> dict:
         "overdue": overdue_rows,
         "rebounds": rebound_rows,
         "themes": themes(spec, cases, point_ids),
+        "campaigns": campaigns_of(spec, now),
         "photos": sum(len(r["before"]) + len(r["after"]) for r in problems),
         "recipient_unit_ids": sorted(
             {c.unit_id for c in cases if c.unit_id} | {c.street.unit_id for c in cases if c.street_id and c.street.unit_id}

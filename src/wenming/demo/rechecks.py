@@ -38,11 +38,14 @@ def load_rechecks(ctx: DemoContext) -> None:
     office = User.objects.filter(is_demo=True, username__startswith="office").order_by("username").first()
     rng = ctx.rng
     outcome = {RecheckState.PASSED: 0, RecheckState.FAILED: 0, RecheckState.CANCELLED: 0}
+    # the latest draw that drew anything stays in the inspectors' queue, so the demo always shows open
+    # re-check tasks (the days just before a Monday often have empty cohorts: nothing closes at weekends)
+    latest = max(Recheck.objects.values_list("drawn_at", flat=True), default=None)
     for recheck in (
         Recheck.objects.filter(state=RecheckState.PENDING).select_related("case__reported_by").order_by("pk")
     ):
         checked = recheck.drawn_at + datetime.timedelta(days=rng.choice((1, 2)), hours=rng.randrange(3, 9))
-        if checked > now:
+        if checked > now or recheck.drawn_at == latest:
             continue  # still in the inspectors' queue
         # the inspector who found the problem re-checks it (they see their own cases); otherwise the office
         reporter = recheck.case.reported_by

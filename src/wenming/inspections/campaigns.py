@@ -3,7 +3,8 @@
 Rule (docs/domain-rules.md, "限时行动"), for a campaign from S to E and each day d from S to min(E, as_of):
 
 * **found(d)** = cases reported from S to d (local dates) in the target categories (a top-level category
-  includes its subcategories; none = all) at the target points (none = anywhere), not rejected or merged;
+  includes its subcategories; none = all) at the target points (none = anywhere), not rejected or merged by
+  the end of d (a case rejected or merged later still counts on the days before: past days do not change);
 * **closed(d)** = those of them whose case timeline, read up to the end of d, ends closed (a closing row,
   not undone by a later reopen on or before d). A case closed on day 3 and reopened on day 5 counts as closed
   on days 3–4 and open from day 5: past days do not change afterwards;
@@ -108,12 +109,18 @@ def _bounds(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def campaign_cases(campaign: Campaign):
+GONE = (CaseState.REJECTED, CaseState.MERGED)
+
+
+def campaign_cases(campaign: Campaign, *, with_gone: bool = False):
+    """The campaign's cases; without `with_gone`, those rejected or merged now are left out."""
     cases = Case.objects.filter(
         _category_q(campaign, "category"),
         reported_at__gte=_bounds(campaign.start_date),
         reported_at__lt=_bounds(campaign.end_date + _ONE_DAY),
-    ).exclude(state__in=[CaseState.REJECTED, CaseState.MERGED])
+    )
+    if not with_gone:
+        cases = cases.exclude(state__in=GONE)
     point_ids = list(campaign.points.values_list("pk", flat=True))
     if point_ids:
         cases = cases.filter(point_id__in=point_ids)
@@ -138,8 +145,14 @@ def campaign_progress(campaign: Campaign, *, as_of: datetime.date | None = None)
     last = min(campaign.end_date, as_of)
     reported = {
         pk: timezone.localtime(at).date()
-        for pk, at in campaign_cases(campaign).values_list("pk", "reported_at")
+        for pk, at in campaign_cases(campaign, with_gone=True).values_list("pk", "reported_at")
     }
+    # rejected (不予立案) and merged (已合并) are final: the moment a case left the count
+    gone: dict[int, datetime.datetime] = dict(
+        CaseEvent.objects.filter(case_id__in=list(reported), to_state__in=GONE)
+        .order_by("at", "pk")
+        .values_list("case_id", "at")
+    )
     timeline: dict[int, list[tuple[datetime.datetime, bool]]] = {}
     events = CaseEvent.objects.filter(case_id__in=list(reported)).filter(
         Q(to_state=CaseState.CLOSED) | Q(kind=EventKind.REOPENED)
@@ -158,7 +171,7 @@ def campaign_progress(campaign: Campaign, *, as_of: datetime.date | None = None)
     day = campaign.start_date
     while day <= last:
         end = _bounds(day + _ONE_DAY)
-        found = [pk for pk, on in reported.items() if on <= day]
+        found = [pk for pk, on in reported.items() if on <= day and not (pk in gone and gone[pk] < end)]
         closed = 0
         for pk in found:
             state = False
@@ -173,7 +186,7 @@ def campaign_progress(campaign: Campaign, *, as_of: datetime.date | None = None)
                 date=day,
                 found=len(found),
                 closed=closed,
-                new=sum(1 for on in reported.values() if on == day),
+                new=sum(1 for pk in found if reported[pk] == day),
                 applicable=len(seen),
                 compliant=sum(seen),
             )  # fmt: skip
@@ -184,7 +197,12 @@ def campaign_progress(campaign: Campaign, *, as_of: datetime.date | None = None)
 
 def campaign_summary(campaign: Campaign, *, as_of: datetime.date | None = None) -> str:
     """One sentence for a bulletin: period, problems found and closed, rates against goals."""
-    progress = campaign_progress(campaign, as_of=as_of)
+    return progress_sentence(campaign_progress(campaign, as_of=as_of))
+
+
+def progress_sentence(progress: CampaignProgress) -> str:
+    """The sentence of `campaign_summary` for progress already computed."""
+    campaign = progress.campaign
     last = progress.last
     if last is None:
         return _("%(name)s（%(start)s 至 %(end)s）尚未开始。") % {

@@ -261,6 +261,41 @@ def forecast_section(f: dict) -> Section:
     return Section(_("预估测评得分"), paragraphs=[text], tables=[table])
 
 
+def _goal_text(goal: str, met) -> str:
+    if not goal:
+        return _("未设目标")
+    return _("目标 %(goal)s，%(met)s") % {"goal": goal, "met": _("已达成") if met else _("未达成")}
+
+
+def campaign_section(campaigns: list[dict]) -> Section:
+    """限时行动进展: per campaign, its sentence, targets and goals, and the daily progress table of the days in the
+    bulletin's period (cumulative from the campaign's start, as of the period's end)."""
+    children = []
+    for i, c in enumerate(campaigns, start=1):
+        targets = _("行动期间 %(start)s 至 %(end)s；目标问题类别：%(cats)s；目标点位：%(points)s；办结率%(close)s；点位符合率%(comp)s。") % {
+            "start": c["start"], "end": c["end"], "cats": "、".join(c["categories"]),
+            "points": _("%(n)s 个") % {"n": c["points"]} if c["points"] else _("全区"),
+            "close": _goal_text(c["goal_close_rate"], c["close_goal_met"]),
+            "comp": _goal_text(c["goal_compliance_rate"], c["compliance_goal_met"]),
+        }  # fmt: skip
+        body = [
+            [d["date"], str(d["new"]), str(d["found"]), str(d["closed"]), d["close_rate"], str(d["applicable"]),
+             str(d["compliant"]), d["compliance_rate"]]
+            for d in c["days"]
+        ]  # fmt: skip
+        table = Table(
+            f"campaign_{i}", _("%(name)s每日进展") % {"name": c["name"]},
+            [_("日期"), _("当日新发现"), _("累计发现问题"), _("累计已办结"), _("办结率"), _("适用测评项"),
+             _("符合项"), _("点位符合率")],
+            body, [2, 1.3, 1.4, 1.4, 1.3, 1.4, 1.2, 1.4],
+            note=_("累计数自行动开始日起算，每日按当日 24 时的案件状态计（之后的办结、重新打开不改变已过日期的数字）；"
+                   "办结率 = 累计已办结 ÷ 累计发现问题；点位符合率 = 符合项 ÷ 适用测评项。"),
+            empty=_("本期内行动尚未开始。"),
+        )  # fmt: skip
+        children.append(Section(c["name"], level=2, paragraphs=[c["summary"], targets], tables=[table]))
+    return Section(_("限时行动进展"), children=children)
+
+
 def handling_table(handling: dict) -> Table:
     body = [
         [str(i), r["label"], str(r["due"]), str(r["handled"]), pct(r["on_time_rate"]), str(r["closed"]),
@@ -333,6 +368,8 @@ def sections(bulletin, data: dict) -> list[Section]:
     out.append(Section(_("超期未整改问题"), tables=[overdue_table(data["overdue"])]))
     out.append(Section(_("反弹及重复发生问题"), tables=[rebound_table(data["rebounds"])]))
     out.append(Section(_("易扣分点情况"), tables=[theme_table(data["themes"])]))
+    if data.get("campaigns"):
+        out.append(campaign_section(data["campaigns"]))
     if data.get("forecast"):
         out.append(forecast_section(data["forecast"]))
     lines = bulletin.requirement_lines()

@@ -154,3 +154,43 @@ def record_recheck(
         locked.checked_at, locked.checked_by, locked.note = at, actor, note
         locked.save(update_fields=["state", "checked_at", "checked_by", "note", "updated_at"])
     return locked
+
+
+def recompute_due_dates(*, actor, before, years=()) -> list:
+    """回头看 due dates recomputed when a year's holidays are confirmed (signal `core.calendar_confirmed`): a
+    pending re-check whose due date is the rule's — drawn + the policy's `due_days` working days — under the
+    calendar as it stood is given the due date under the confirmed calendar; a due date that differs from the
+    rule (changed by hand, or drawn under another `due_days`) is kept. The office gets one message listing them."""
+    from wenming.cases.services.calendar import DeadlineChange, rule_moved, tell_office
+    from wenming.core.workcal import get_calendar
+
+    changes: list[DeadlineChange] = []
+    with transaction.atomic():
+        after = get_calendar()
+        due_days = current_policy().due_days
+        pending = Recheck.objects.select_for_update(of=("self",)).filter(state=RecheckState.PENDING)
+        if years:
+            first = datetime.date(min(years), 1, 1)
+            pending = pending.filter(
+                due_at__gte=datetime.datetime.combine(
+                    first, datetime.time.min, tzinfo=timezone.get_current_timezone()
+                )
+            )
+        for recheck in pending.select_related("case").order_by("pk"):
+            new = rule_moved(before, after, recheck.drawn_at, recheck.due_at, due_days, "days")
+            if new is None:
+                continue
+            changes.append(
+                DeadlineChange(
+                    recheck.case_id, recheck.case.code, recheck.due_at, new, False, _("回头看复查期限")
+                )
+            )
+            recheck.due_at = new
+            recheck.save(update_fields=["due_at", "updated_at"])
+        if changes:
+            tell_office(changes, _("放假安排确认后，%(n)s 项回头看复查期限已重算") % {"n": len(changes)})
+    return changes
+
+
+def on_calendar_confirmed(sender, *, actor=None, before=None, years=(), **kwargs) -> list:
+    return recompute_due_dates(actor=actor, before=before, years=years)

@@ -48,12 +48,16 @@
 
   // Post the item stored under `key`. `request()` is called only when no send for this key is running and
   // returns null (nothing to send) or {url, body, headers, refused}. A 200/201 JSON answer with an id removes
-  // the key and gives {ok: true, body}; no connection gives {ok: false, offline: true}; any other answer is
+  // the key and gives {ok: true, body}; no connection (or navigator.onLine false: nothing is sent) gives
+  // {ok: false, offline: true}; any other answer is
   // handed to refused({status, redirected, json}), whose return value is the result.
   var inflight = {};
 
   function send(key, request) {
     if (inflight[key]) return inflight[key];
+    // The browser knows it has no connection: keep the item queued without trying (a request tried anyway can
+    // still reach the server through a service worker on some browsers, and its answer is then lost).
+    if (navigator.onLine === false) return Promise.resolve({ok: false, offline: true});
     var req = request();
     if (!req) return Promise.resolve({ok: false, skipped: true});
     var headers = {"Accept": "application/json", "X-CSRFToken": csrfToken()};

@@ -7,8 +7,16 @@
  *     legend: true, fitTo: "auto" | "areas" | "points", maxZoom: 18, center: [lat, lon], zoom: 12,
  *     pointStyle: function (feature) { return {fillColor: …} },   // optional
  *     popup: function (feature) { return "<b>html</b>" },         // optional (escape your own text)
- *     statusElement: element                                      // optional: "共 N 个点位" / errors
- *   }) → {map, layers: {areas, labels, points}, reload(), setPointsUrl(url), project(lat, lon)}
+ *     statusElement: element,                                     // optional: "共 N 个点位" / errors
+ *     areaPopups: true                                            // false: areas draw only, taps go to the map
+ *   }) → {map, layers: {areas, labels, points}, ready, reload(), setPointsUrl(url), project(lat, lon)}
+ *
+ * Readiness: when the first load has drawn its layers and fitted the view (or failed), the element gets
+ * `data-map-ready="1"` and `ready` resolves; nothing moves the view by itself after that. If the user has
+ * already dragged, zoomed or tapped the map before the data arrive, the first load does not re-fit the view
+ * (it would pull the map away from what the user is doing). With `areaPopups: false` the area polygons are not
+ * interactive: on the canvas renderer a tap anywhere inside an area would otherwise open the area's popup and
+ * stop the map's own click (Leaflet's `_openPopup` stops the event), so a tap-to-choose page never saw the tap.
  *
  * With a tile URL (settings.tile_url, e.g. 天地图 / AMap / Tencent) the tiles are drawn and every WGS-84
  * position is converted to the tiles' system (GCJ-02 or BD-09) here, in the browser. Without one — the
@@ -162,9 +170,11 @@
           style.fillColor = STREET_FILLS[streetIndex++ % STREET_FILLS.length];
           if (hasTiles) style.fillOpacity = 0.12;
         }
-        var layer = L.geoJSON(feature, { coordsToLatLng: toLatLng, style: style,
+        var interactive = options.areaPopups !== false;
+        style.interactive = interactive;
+        var layer = L.geoJSON(feature, { coordsToLatLng: toLatLng, style: style, interactive: interactive,
                                          className: "wm-area wm-area-" + p.level });
-        layer.bindPopup("<strong>" + escapeHtml(p.name) + "</strong> <span class=\"wm-muted\">" +
+        if (interactive) layer.bindPopup("<strong>" + escapeHtml(p.name) + "</strong> <span class=\"wm-muted\">" +
           escapeHtml(p.level_label) + " · " + escapeHtml(p.code) + "</span>" +
           (p.population != null ? "<br>" + TEXT.population + " " + escapeHtml(p.population) : "") +
           (p.url ? "<br><a href=\"" + escapeHtml(p.url) + "\">" + TEXT.detail + " ›</a>" : ""));
@@ -248,21 +258,31 @@
       updateGrids();
     }
 
-    function load() {
+    // Did the user move or tap the map before the first data arrived? Then the first load keeps their view.
+    var touched = false;
+    map.on("dragstart click", function () { touched = true; });
+    element.addEventListener("wheel", function () { touched = true; }, { passive: true });
+    function load(first) {
+      // fit the view (unless the user got there first) and resolve once it has settled: fitBounds may animate,
+      // and every setView / fitBounds ends with one "moveend", even when nothing moved
+      var refit = function () {
+        if (first && touched) return Promise.resolve();
+        return new Promise(function (done) { map.once("moveend", function () { done(); }); fit(); });
+      };
       var jobs = [];
       if (options.areasUrl) jobs.push(getJSON(options.areasUrl).then(drawAreas));
       if (pointsUrl) jobs.push(getJSON(pointsUrl).then(drawPoints));
-      return Promise.all(jobs).then(function () { fit(); drawLegend(); }, function (err) {
-        fit();
+      return Promise.all(jobs).then(function () { drawLegend(); return refit(); }, function (err) {
         status(TEXT.loadFailed + "（" + err.message + "）");
+        return refit();
       });
     }
     // Leaflet needs a sized element; render an initial view at once so the map is never blank.
     map.setView(options.center || [24.515, 118.14], options.zoom || 12);
-    var ready = load();
+    var ready = load(true).then(function () { element.setAttribute("data-map-ready", "1"); });
     var api = {
       map: map, layers: layers, ready: ready, project: project,
-      reload: load,
+      reload: function () { return load(false); },
       setPointsUrl: function (url) { pointsUrl = url; return getJSON(url).then(function (fc) { drawPoints(fc); drawLegend(); }); }
     };
     element.wenmingMap = api;
