@@ -115,8 +115,9 @@ class fast_sqlite:
         self.conn = connections[using]
 
     def __enter__(self):
-        if self.conn.vendor != "sqlite":
-            return self
+        self.saved = {}
+        if self.conn.vendor != "sqlite" or self.conn.in_atomic_block:
+            return self  # (inside a transaction, e.g. a test, SQLite refuses to change them)
         with self.conn.cursor() as c:
             self.saved = {p: c.execute(f"PRAGMA {p}").fetchone()[0] for p in ("synchronous", "cache_size")}
             c.execute("PRAGMA synchronous=OFF")
@@ -124,7 +125,7 @@ class fast_sqlite:
         return self
 
     def __exit__(self, *exc):
-        if self.conn.vendor == "sqlite":
+        if self.saved:
             with self.conn.cursor() as c:
                 for p, v in self.saved.items():
                     c.execute(f"PRAGMA {p}={int(v)}")
@@ -275,7 +276,7 @@ class _Builder:
         self.next_pk += 1
         case = Case(
             id=self.next_pk,
-            public_id="%032x" % self.public_rng.getrandbits(128),
+            public_id=f"{self.public_rng.getrandbits(128):032x}",
             code=self._code(reported_at),
             source=source,
             source_ref=f"gen:{self.next_pk}",
