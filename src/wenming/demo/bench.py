@@ -64,6 +64,7 @@ def measure(users: dict, repeat: int, ids: dict) -> dict:
                 continue
             headers = {"HTTP_HX_REQUEST": "true"} if name.endswith(".htmx") else {}
             response = client.get(url, **headers)  # warm-up (caches, templates)
+            connection.queries_log.clear()  # a full log (DEBUG child, maxlen 9000) would count nothing
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(url, **headers)
             runs = []
