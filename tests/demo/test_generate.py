@@ -23,7 +23,7 @@ N = 400
 def generated(django_db_setup, django_db_blocker):
     """Built once for the module's tests (read-only), rolled back afterwards."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield generate(cases=N, years=1, seed=11, log=lambda m: None)
+        yield generate(cases=N, years=0.25, seed=11, log=lambda m: None)  # recent: every open state
         transaction.set_rollback(True)
 
 

@@ -49,7 +49,7 @@ SOURCES = (
 # Probabilities of the side paths of one case.
 P_REJECT = 0.04
 P_MERGE = 0.02
-P_STUCK = 0.03  # never handled after dispatch: open and overdue
+P_STUCK = 0.03  # left lying: fixed only 2–8 × the time allowed after dispatch (open and overdue meanwhile)
 P_TRANSFER = 0.03
 P_EXTENSION = 0.06
 P_EXTENSION_REFUSED = 0.2
@@ -394,8 +394,7 @@ class _Builder:
         t = t + rng.uniform(0, 24) * hour
         if not self._step(case, "start_fix", t, actor=unit_user):
             return
-        if not second and rng.random() < P_STUCK:
-            return  # never handled: stays in 整改中, overdue once the deadline passes
+        stuck = not second and rng.random() < P_STUCK  # stays in 整改中, overdue, until fixed very late
         if not second and rng.random() < P_TRANSFER:
             t = t + rng.uniform(1, 24) * hour
             if not self._step(case, "transfer", t, actor=unit_user, note="非本单位职责"):
@@ -426,7 +425,9 @@ class _Builder:
             if not self._step(case, action, t, actor=self.office, note="不予延期" if refused else ""):
                 return
         span = case.fix_deadline - case.cycle_started_at
-        t = max(t + hour, case.cycle_started_at + span * rng.uniform(0.1, 1.3))
+        t = max(
+            t + hour, case.cycle_started_at + span * (rng.uniform(2, 8) if stuck else rng.uniform(0.1, 1.3))
+        )
         if not self._step(case, "report_fix", t, actor=unit_user):
             return
         if rng.random() < P_REWORK:
