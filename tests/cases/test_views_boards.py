@@ -344,3 +344,22 @@ def test_workbench_query_count_is_bounded(client, world, who, django_assert_max_
     client.get("/")
     with django_assert_max_num_queries(20):
         client.get("/")
+
+
+def test_overdue_board_lists_each_units_oldest_and_links_the_rest(client, world, settings):
+    from wenming.cases import views_boards
+
+    # given more overdue cases of one unit than the board lists per unit
+    cases = [dispatched_case(world) for _ in range(views_boards.OVERDUE_PER_UNIT + 2)]
+    other = dispatched_case(world, unit=world.other_unit)
+    client.force_login(world.leader)
+    response = client.get(reverse("cases:overdue_board"))
+    groups = {g["unit_name"]: g for g in response.context["groups"]}
+    # then the unit's count is all of them, its rows the OVERDUE_PER_UNIT oldest deadlines, and a note says so
+    bureau = groups[world.bureau.name]
+    assert bureau["count"] == len(cases)
+    oldest = sorted(cases, key=lambda c: (Case.objects.get(pk=c.pk).fix_deadline, c.pk))
+    assert [c.code for c in bureau["cases"]] == [c.code for c in oldest[: views_boards.OVERDUE_PER_UNIT]]
+    assert [c.code for c in groups[world.other_unit.name]["cases"]] == [other.code]
+    assert response.context["truncated"]
+    assert "每个单位仅列出超期最久的" in response.content.decode()

@@ -251,6 +251,10 @@ class Case(PublicIdModel, AuthoredModel):
             models.Index(fields=["next_alert_at"], name="case_next_alert"),
             models.Index(fields=["category", "closed_at"], name="case_category_closed"),
             models.Index(fields=["lat", "lon"], name="case_lat_lon"),
+            # a state's list newest first (e.g. ?state=closed) without sorting the whole state
+            models.Index(fields=["state", "reported_at"], name="case_state_reported"),
+            # duplicate candidates on the detail page: the open cases of one top category
+            models.Index(fields=["top_category", "state"], name="case_topcat_state"),
         ]
 
     def __str__(self) -> str:

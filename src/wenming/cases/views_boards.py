@@ -6,7 +6,8 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,8 @@ from wenming.core.mixins import FilteredListView, OfficeRequiredMixin
 S = CaseState
 MAP_LIMIT = 3000
 OVERDUE_BOARD_LIMIT = 1000
+# The board lists each unit's longest-overdue cases; the rest are one click away in the filtered list.
+OVERDUE_PER_UNIT = 10
 
 # Map colours by stage of the case (the legend; overdue wins over the state).
 MAP_GROUPS = (
@@ -189,8 +192,17 @@ class OverdueBoardView(LoginRequiredMixin, TemplateView):
             .annotate(n=Count("pk"), level=Max("escalation_level"))
             .order_by("-n", "unit__name")
         )
+        # Each unit's OVERDUE_PER_UNIT oldest deadlines (a window in SQL): the page renders as many rows
+        # however many cases are overdue (it used to render up to 1,000).
+        ranked = overdue.annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("unit_id")], order_by=[F("fix_deadline").asc(), F("id").asc()]
+            )
+        )
         rows = list(
-            overdue.with_list_related().order_by("unit_id", "fix_deadline", "id")[:OVERDUE_BOARD_LIMIT]
+            ranked.filter(rank__lte=OVERDUE_PER_UNIT)
+            .with_list_related()
+            .order_by("unit_id", "fix_deadline", "id")[:OVERDUE_BOARD_LIMIT]
         )
         remind = TRANSITIONS["remind"]
         by_unit = {}
@@ -212,7 +224,8 @@ class OverdueBoardView(LoginRequiredMixin, TemplateView):
             now=now,
             groups=groups,
             total=sum(s["n"] for s in summary),
-            truncated=len(rows) >= OVERDUE_BOARD_LIMIT,
+            truncated=any(g["count"] > len(g["cases"]) for g in groups),
+            per_unit=OVERDUE_PER_UNIT,
             escalated=overdue.filter(escalation_level__gt=0).count(),
             parked_url=reverse("cases:parked_list"),
         )

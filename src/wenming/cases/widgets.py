@@ -51,7 +51,11 @@ def office_dispatch_queue(user) -> dict | None:
     if not scope.sees_all("change"):
         return None
     now = timezone.now()
-    cases = Case.objects.restrict(user, "change")
+    # Only the states these counts are about (a pending extension exists only while the unit's clock runs):
+    # the (state, fix_deadline) index reads the open cases instead of the whole table.
+    counted = [CaseState.REPORTED, CaseState.REGISTERED, CaseState.RETURNED, *sorted(UNIT_CLOCK_STATES),
+               CaseState.FIX_REPORTED]  # fmt: skip
+    cases = Case.objects.restrict(user, "change").filter(state__in=counted)
     counts = cases.aggregate(
         waiting=Count(
             "pk", filter=Q(state__in=[CaseState.REPORTED, CaseState.REGISTERED, CaseState.RETURNED])
