@@ -412,6 +412,16 @@ def cutoff(period: Period) -> datetime.datetime:
     return period.end - datetime.timedelta(microseconds=1)
 
 
+def _no_index(name: str):
+    """The column `<name>_id` as an expression (`+ 0`) rather than a bare column. Grouping a table of cases by
+    a bare indexed column makes SQLite walk that index and fetch every row out of order (2–3× slower than a
+    scan and a sort at 10⁵ cases, worse beyond); an expression cannot use the index, so the planner scans
+    the table once and groups in a temporary B-tree, as the one-statement SQL baseline does. Same values."""
+    from django.db.models import ExpressionWrapper, F, IntegerField
+
+    return ExpressionWrapper(F(f"{name}_id") + 0, output_field=IntegerField())
+
+
 def as_of_sources(period: Period, now: datetime.datetime, queryset=None) -> list:
     """The cases as they stood at the end of `period` (domain.md §8 "Periods").
 
@@ -426,7 +436,7 @@ def as_of_sources(period: Period, now: datetime.datetime, queryset=None) -> list
     from wenming.cases.models import Case
 
     cases = queryset if queryset is not None else Case.objects.all()
-    live_now = {f"now_{name}": F(name) for name in GROUP_FIELDS}
+    live_now = {f"now_{name}": _no_index(name) for name in GROUP_FIELDS}
     if not is_past(period, now):
         return [cases.annotate(case_id=F("pk"), **live_now)]
     until = cutoff(period)
