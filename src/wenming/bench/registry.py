@@ -24,6 +24,7 @@ BENCHMARK_MODULES = [
     "wenming.participation.bench",
     "wenming.cases.bench",
     "wenming.forecast.bench",
+    "wenming.dashboard.bench",
     "wenming.demo.bench",
 ]
 

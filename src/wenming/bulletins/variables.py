@@ -30,11 +30,15 @@ Sources:
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from wenming.bulletins.periods import Window
@@ -97,8 +101,15 @@ OWN = (
 )  # fmt: skip
 
 
-def registry() -> dict[str, Variable]:
-    return {v.code: v for v in (*_kpi_variables(), *OWN)}
+def registry() -> Mapping[str, Variable]:
+    """Every variable by code (read-only), built once per language: an appraisal reads it for every
+    subject, and translating the KPI labels each time cost more than the counting itself."""
+    return _registry(translation.get_language())
+
+
+@functools.lru_cache(maxsize=16)
+def _registry(language: str | None) -> Mapping[str, Variable]:
+    return MappingProxyType({v.code: v for v in (*_kpi_variables(), *OWN)})
 
 
 def allowed_names() -> set[str]:

@@ -14,6 +14,7 @@ a result that is not a finite number (division by zero, overflow) is an error to
 """
 
 import ast
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -195,9 +196,23 @@ def validate_formula(formula: str, allowed_names: Iterable[str]) -> list[str]:
     return names
 
 
+@functools.lru_cache(maxsize=256)
+def _prepared(formula: str) -> tuple[ast.Expression, list[str]]:
+    """`parse` once per formula text, with its constants already floats: a KPI table or an appraisal
+    evaluates the same formula for every row (the tree is only read afterwards)."""
+    tree, names = parse(formula)
+    try:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant):
+                node.value = float(node.value)
+    except OverflowError:
+        raise _fail(_("数字过大"))
+    return tree, names
+
+
 def evaluate(formula: str, variables: Mapping[str, float | int | Decimal]) -> float:
     """The formula's value for these variables, as a float."""
-    tree, names = parse(formula)
+    tree, names = _prepared(formula) if isinstance(formula, str) else parse(formula)
     missing = [n for n in names if n not in variables]
     if missing:
         raise _fail(_("缺少变量的值：%(names)s") % {"names": "、".join(missing)})
@@ -209,12 +224,6 @@ def evaluate(formula: str, variables: Mapping[str, float | int | Decimal]) -> fl
         values[name] = float(value)
         if not math.isfinite(values[name]):
             raise _fail(_("变量 %(name)s 不是有限的数字") % {"name": name})
-    try:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant):
-                node.value = float(node.value)
-    except OverflowError:
-        raise _fail(_("数字过大"))
     evaluator = SimpleEval(operators=OPERATORS, functions=FUNCTIONS, names=values)
     try:
         result = evaluator.eval(formula, previously_parsed=tree.body)
