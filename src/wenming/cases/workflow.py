@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wenming.accounts.choices import Role
 from wenming.cases.choices import FINAL_STATES, UNIT_CLOCK_STATES, CaseState, EventKind
+from wenming.core.roles import is_office
 
 S = CaseState
 
@@ -46,7 +47,7 @@ class Rule:
 
 
 def _is_office(case, user, scope) -> bool:
-    return scope.sees_all("change")
+    return is_office(user)
 
 
 def _is_responsible(case, user, scope) -> bool:

@@ -1,5 +1,5 @@
 """The role predicates: the one vocabulary for "who is this user?" used by querysets' policies, views, API
-permissions, services and templates (`{{ roles.is_office }}`, from the `roles` context processor).
+permissions, services and templates (`{% if roles.is_office %}`, from the `wenming` context processor).
 
 Every predicate reads `user.scope()` (accounts' `Scope`, duck-typed so this lowest app imports nothing
 above it) and is false for an anonymous or inactive user. A superuser holds every role (`Scope.has_role`,
@@ -99,8 +99,3 @@ PREDICATES = {
     "is_auditor": is_auditor,
     "is_inspector": is_inspector,
 }
-
-
-def roles(request) -> dict:
-    """Context processor: `roles` in every template."""
-    return {"roles": Roles(getattr(request, "user", None))}
