@@ -66,13 +66,13 @@ ALL_POINTS = Who("sees_all_points", lambda u, s, a: s.sees_all_points)
 
 def has_role(*roles: str) -> Who:
     """Holds one of the roles, or is a superuser."""
-    return Who(f"has_role{roles}", lambda u, s, a: s.has_role(*roles))
+    return Who(f"has_role({', '.join(map(str, roles))})", lambda u, s, a: s.has_role(*roles))
 
 
 def holds(*roles: str) -> Who:
     """Holds one of the roles through a membership (a superuser is not implied)."""
     wanted = frozenset(roles)
-    return Who(f"holds{tuple(roles)}", lambda u, s, a: bool(s.roles & wanted))
+    return Who(f"holds({', '.join(map(str, roles))})", lambda u, s, a: bool(s.roles & wanted))
 
 
 # --- reaches: (queryset, user, scope) -> Q | None (None = nothing) ---------------------------------------
@@ -103,17 +103,17 @@ def units(*fields: str, groups: bool = False) -> Reach:
         ids = set(scope.unit_ids) | (set(scope.group_unit_ids) if groups else set())
         return _any(_in(f, ids) for f in fields)
 
-    return Reach(f"units{fields}{' + groups' if groups else ''}", q)
+    return Reach(f"units({', '.join(fields)}){' + groups' if groups else ''}", q)
 
 
 def areas(*fields: str) -> Reach:
     """Rows whose area field lies in the user's area subtrees."""
-    return Reach(f"areas{fields}", lambda qs, u, s: _any(_in(f, s.area_ids) for f in fields))
+    return Reach(f"areas({', '.join(fields)})", lambda qs, u, s: _any(_in(f, s.area_ids) for f in fields))
 
 
 def groups(*fields: str) -> Reach:
     """Rows of the user's special groups."""
-    return Reach(f"groups{fields}", lambda qs, u, s: _any(_in(f, s.group_ids) for f in fields))
+    return Reach(f"groups({', '.join(fields)})", lambda qs, u, s: _any(_in(f, s.group_ids) for f in fields))
 
 
 def person(field_name: str) -> Reach:
