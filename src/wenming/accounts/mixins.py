@@ -4,6 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 
 from wenming.accounts.choices import Role
+from wenming.core.roles import has_role
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -14,7 +15,7 @@ class RoleRequiredMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not request.user.scope().has_role(*self.roles):
+        if not has_role(request.user, *self.roles):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -6,16 +6,14 @@ from django.utils import timezone
 
 from wenming.accounts.choices import Role
 from wenming.core.appendonly import AppendOnlyQuerySet
+from wenming.core.policy import Policy, RestrictedQuerySet, everything, has_role, owner, rows
+
+ADMIN = has_role(Role.ADMIN)
 
 
-class UserQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
-        """Administrators manage every account; anyone else sees only their own (and changes nothing here)."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.scope().has_role(Role.ADMIN):
-            return self
-        return self.filter(pk=user.pk) if action == "view" else self.none()
+class UserQuerySet(RestrictedQuerySet):
+    # Administrators manage every account; anyone else sees only their own (and changes nothing here).
+    policy = Policy(view=[everything(ADMIN), rows(owner("pk"))], otherwise=[everything(ADMIN)])
 
     def search(self, text: str):
         text = (text or "").strip()
@@ -46,7 +44,9 @@ class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     pass
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(RestrictedQuerySet):
+    policy = Policy(view=[everything(ADMIN), rows(owner("user"))], otherwise=[everything(ADMIN)])
+
     def active(self, on=None):
         """Grants in force on `on` (default today): not revoked and not expired."""
         on = on or timezone.localdate()
@@ -54,19 +54,7 @@ class MembershipQuerySet(models.QuerySet):
             models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on)
         )
 
-    def restrict(self, user, action: str = "view"):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.scope().has_role(Role.ADMIN):
-            return self
-        return self.filter(user=user) if action == "view" else self.none()
 
-
-class AuditEventQuerySet(AppendOnlyQuerySet):
-    def restrict(self, user, action: str = "view"):
-        """Auditors and administrators read the whole log; nobody changes it (append-only)."""
-        if action != "view" or not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.scope().has_role(Role.AUDITOR, Role.ADMIN):
-            return self
-        return self.none()
+class AuditEventQuerySet(RestrictedQuerySet, AppendOnlyQuerySet):
+    # Auditors and administrators read the whole log; nobody changes it (append-only).
+    policy = Policy(view=[everything(has_role(Role.AUDITOR, Role.ADMIN))])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from wenming.accounts import audit
 from wenming.accounts.choices import Role
 from wenming.accounts.models import Membership, User
+from wenming.core.roles import is_admin
 
 DEMO_USERNAMES = (
     "admin",
@@ -256,7 +257,7 @@ def revoke_token(*, actor: User | None, user: User, request=None) -> int:
     """Revoke a user's API token (the user themself, or an administrator); returns how many were removed."""
     from rest_framework.authtoken.models import Token
 
-    if actor is not None and actor.pk != user.pk and not actor.scope().has_role(Role.ADMIN):
+    if actor is not None and actor.pk != user.pk and not is_admin(actor):
         raise ValidationError(_("只有本人或系统管理员可以吊销 API 令牌。"))
     deleted, _rows = Token.objects.filter(user=user).delete()
     if deleted:

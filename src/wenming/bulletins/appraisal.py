@@ -34,6 +34,7 @@ from wenming.bulletins.choices import AppealState, MissingRate, RuleKind, RunSta
 from wenming.bulletins.models import Appeal, AppraisalResult, AppraisalRule, AppraisalRun, AppraisalScheme
 from wenming.bulletins.periods import window_of
 from wenming.core.formulas import FormulaError, evaluate, validate_formula
+from wenming.core.roles import is_office
 from wenming.scoring.engine import rank
 
 
@@ -42,7 +43,7 @@ class AppraisalError(ValidationError):
 
 
 def _require_office(actor) -> None:
-    if not (getattr(actor, "is_authenticated", False) and actor.scope().sees_all("change")):
+    if not is_office(actor):
         raise PermissionDenied(_("只有文明办可以配置和计算考核。"))
 
 

@@ -10,12 +10,21 @@ Who sees what:
   "sign" (签发) is the leader's (and admin's); "appeal" is the handlers of the result's own unit/street.
 """
 
-from django.db import models
 from django.db.models import Q
 
+from wenming.core import roles
+from wenming.core.policy import (
+    SEES_ALL,
+    Policy,
+    RestrictedQuerySet,
+    everything,
+    has_role,
+    hook,
+    rows,
+    through,
+)
 
-def _authenticated(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
+SIGNERS = ("leader", "admin")
 
 
 def my_unit_ids(user) -> set[int]:
@@ -33,13 +42,80 @@ def my_unit_ids(user) -> set[int]:
 
 
 def can_sign(user) -> bool:
-    if not _authenticated(user):
-        return False
-    scope = user.scope()
-    return scope.has_role("leader", "admin")
+    """签发 is the leader's (and admin's)."""
+    return roles.has_role(user, *SIGNERS)
 
 
-class BulletinQuerySet(models.QuerySet):
+def _published_bulletin() -> Q:
+    from wenming.bulletins.choices import FROZEN_STATES
+
+    return Q(state__in=FROZEN_STATES)
+
+
+def _published_run() -> Q:
+    from wenming.bulletins.choices import RunState
+
+    return Q(state=RunState.PUBLISHED)
+
+
+def _of_published_run() -> Q:
+    from wenming.bulletins.choices import RunState
+
+    return Q(run__state=RunState.PUBLISHED)
+
+
+def addressed_bulletins(qs, user, scope) -> Q | None:
+    """Hook: the bulletins addressed to one of the user's units (`my_unit_ids`)."""
+    units = my_unit_ids(user)
+    if not units:
+        return None
+    through_model = qs.model.recipients.through
+    return Q(pk__in=through_model.objects.filter(unit_id__in=units).values("bulletin_id"))
+
+
+def runs_with_my_results(qs, user, scope) -> Q:
+    """Hook: the appraisal runs holding a result the user sees."""
+    from wenming.bulletins.models import AppraisalResult
+
+    return Q(pk__in=AppraisalResult.objects.restrict(user, "view").values("run_id"))
+
+
+def own_results(qs, user, scope) -> Q | None:
+    """Hook: the results of the user's units (own and special groups', directly or as a street's territorial
+    unit) and of their areas."""
+    q = Q(pk__in=[])
+    matched = False
+    units = scope.unit_ids | scope.group_unit_ids
+    if units:
+        q |= Q(unit_id__in=units) | Q(area__unit_id__in=units)
+        matched = True
+    if scope.area_ids:
+        q |= Q(area_id__in=scope.area_ids)
+        matched = True
+    return q if matched else None
+
+
+def appealable_results(qs, user, scope) -> Q:
+    """Hook: the results the user may appeal: those of their own units (directly or as a street's
+    territorial unit) and, for street staff, of their streets (not group leads, not oversight roles)."""
+    q = Q(pk__in=[])
+    if scope.unit_ids:
+        q |= Q(unit_id__in=scope.unit_ids) | Q(area__unit_id__in=scope.unit_ids)
+    if scope.area_ids and scope.has_role("street"):
+        q |= Q(area_id__in=scope.area_ids)
+    return q
+
+
+DISTRICT = [everything(SEES_ALL)]
+
+
+class BulletinQuerySet(RestrictedQuerySet):
+    policy = Policy(
+        view=[everything(SEES_ALL), rows(hook(addressed_bulletins), only=_published_bulletin)],
+        sign=[everything(has_role(*SIGNERS))],
+        otherwise=DISTRICT,
+    )
+
     def published(self):
         from wenming.bulletins.choices import FROZEN_STATES
 
@@ -55,117 +131,44 @@ class BulletinQuerySet(models.QuerySet):
 
         return self.filter(state=BulletinState.REVIEW)
 
-    def restrict(self, user, action: str = "view"):
-        if not _authenticated(user):
-            return self.none()
-        scope = user.scope()
-        if action == "sign":
-            return self if can_sign(user) else self.none()
-        if scope.sees_all(action):
-            return self
-        if action != "view":
-            return self.none()
-        units = my_unit_ids(user)
-        if not units:
-            return self.none()
-        through = self.model.recipients.through
-        addressed = through.objects.filter(unit_id__in=units).values("bulletin_id")
-        return self.published().filter(pk__in=addressed)
+
+class BulletinJobQuerySet(RestrictedQuerySet):
+    # A bulletin's jobs follow the bulletin, for every action.
+    policy = Policy(otherwise=[rows(through("bulletin"))])
 
 
-class BulletinJobQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
-        from wenming.bulletins.models import Bulletin
+class AppraisalSchemeQuerySet(RestrictedQuerySet):
+    policy = Policy(otherwise=DISTRICT)
 
-        return self.filter(bulletin__in=Bulletin.objects.restrict(user, action).values("pk"))
-
-
-class AppraisalSchemeQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
-    def restrict(self, user, action: str = "view"):
-        if not _authenticated(user):
-            return self.none()
-        return self if user.scope().sees_all(action) else self.none()
 
+class AppraisalRunQuerySet(RestrictedQuerySet):
+    policy = Policy(
+        view=[everything(SEES_ALL), rows(hook(runs_with_my_results), only=_published_run)], otherwise=DISTRICT
+    )
 
-class AppraisalRunQuerySet(models.QuerySet):
     def published(self):
         from wenming.bulletins.choices import RunState
 
         return self.filter(state=RunState.PUBLISHED)
 
-    def restrict(self, user, action: str = "view"):
-        if not _authenticated(user):
-            return self.none()
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action != "view":
-            return self.none()
-        from wenming.bulletins.models import AppraisalResult
 
-        mine = AppraisalResult.objects.restrict(user, "view").values("run_id")
-        return self.published().filter(pk__in=mine)
+class AppraisalResultQuerySet(RestrictedQuerySet):
+    # view: oversight all; others their units'/streets' results of published runs. appeal: the handlers of
+    # the result's own unit or street (not group leads, not oversight roles).
+    policy = Policy(
+        view=[everything(SEES_ALL), rows(hook(own_results), only=_of_published_run)],
+        appeal=[rows(hook(appealable_results), only=_of_published_run)],
+        otherwise=DISTRICT,
+    )
 
 
-def _own_results_q(user) -> Q | None:
-    scope = user.scope()
-    q = Q(pk__in=[])
-    matched = False
-    units = scope.unit_ids | scope.group_unit_ids
-    if units:
-        q |= Q(unit_id__in=units) | Q(area__unit_id__in=units)
-        matched = True
-    if scope.area_ids:
-        q |= Q(area_id__in=scope.area_ids)
-        matched = True
-    return q if matched else None
+class AppealQuerySet(RestrictedQuerySet):
+    policy = Policy(view=[everything(SEES_ALL), rows(through("result", "view"))], otherwise=DISTRICT)
 
-
-class AppraisalResultQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
-        """view: oversight all; others their units'/streets' results of published runs. appeal: the
-        handlers of the result's own unit or street (not group leads, not oversight roles)."""
-        if not _authenticated(user):
-            return self.none()
-        scope = user.scope()
-        if action == "appeal":
-            q = Q(pk__in=[])
-            if scope.unit_ids:
-                q |= Q(unit_id__in=scope.unit_ids) | Q(area__unit_id__in=scope.unit_ids)
-            if scope.area_ids and scope.has_role("street"):
-                q |= Q(area_id__in=scope.area_ids)
-            from wenming.bulletins.choices import RunState
-
-            return self.filter(q, run__state=RunState.PUBLISHED)
-        if scope.sees_all(action):
-            return self
-        if action != "view":
-            return self.none()
-        q = _own_results_q(user)
-        if q is None:
-            return self.none()
-        from wenming.bulletins.choices import RunState
-
-        return self.filter(q, run__state=RunState.PUBLISHED)
-
-
-class AppealQuerySet(models.QuerySet):
     def pending(self):
         from wenming.bulletins.choices import AppealState
 
         return self.filter(state=AppealState.PENDING)
-
-    def restrict(self, user, action: str = "view"):
-        if not _authenticated(user):
-            return self.none()
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action != "view":
-            return self.none()
-        from wenming.bulletins.models import AppraisalResult
-
-        return self.filter(result__in=AppraisalResult.objects.restrict(user, "view").values("pk"))

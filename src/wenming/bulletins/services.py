@@ -36,6 +36,7 @@ from wenming.bulletins.models import Bulletin, BulletinEvent, BulletinJob, DocNu
 from wenming.bulletins.periods import default_code, period_title, window_of
 from wenming.bulletins.summary import write_summary
 from wenming.bulletins.workflow import TRANSITIONS
+from wenming.core.roles import sees_all
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def _event(bulletin, kind, actor, *, from_state="", to_state="", note="", at=Non
 def _require(actor, bulletin: Bulletin | None, action: str = "change") -> None:
     """PermissionDenied for a role that may never do this; Http404 when the bulletin is outside the scope."""
     if bulletin is None:
-        if not (getattr(actor, "is_authenticated", False) and actor.scope().sees_all(action)):
+        if not sees_all(actor, action):
             raise PermissionDenied(_("只有文明办可以编辑通报。"))
         return
     if not Bulletin.objects.restrict(actor, "view").filter(pk=bulletin.pk).exists():

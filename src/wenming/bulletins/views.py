@@ -22,7 +22,8 @@ from wenming.bulletins.forms import BulletinCreateForm, BulletinEditForm, Transi
 from wenming.bulletins.models import Bulletin
 from wenming.bulletins.querysets import can_sign
 from wenming.core.media import open_or_404
-from wenming.core.mixins import FilteredListView, OfficeRequiredMixin, apply_service_errors, can_change
+from wenming.core.mixins import FilteredListView, OfficeRequiredMixin, apply_service_errors
+from wenming.core.roles import is_office
 
 PREVIEW_ROWS = 50
 CONTENT_TYPES = {
@@ -116,7 +117,7 @@ class BulletinDetailView(LoginRequiredMixin, View):
             "problems_more": max(0, len(data.get("problems") or []) - PREVIEW_ROWS),
             "job": job,
             "transitions": workflow.available(bulletin, request.user),
-            "can_change": can_change(request.user),
+            "can_change": is_office(request.user),
             "can_sign": can_sign(request.user),
             "events": bulletin.events.select_related("actor"),
             "recipients": bulletin.recipients.all(),

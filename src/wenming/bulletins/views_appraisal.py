@@ -19,7 +19,8 @@ from wenming.bulletins.choices import AppealState, RuleKind
 from wenming.bulletins.forms import AnswerForm, AppealForm, RuleFormSet, RunForm, SchemeForm
 from wenming.bulletins.models import Appeal, AppraisalResult, AppraisalRun, AppraisalScheme
 from wenming.core.formulas import parse
-from wenming.core.mixins import OfficeRequiredMixin, apply_service_errors, can_change
+from wenming.core.mixins import OfficeRequiredMixin, apply_service_errors
+from wenming.core.roles import is_office
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -52,7 +53,7 @@ class AppraisalListView(LoginRequiredMixin, View):
         context = {
             "runs": runs,
             "schemes": schemes,
-            "can_change": can_change(request.user),
+            "can_change": is_office(request.user),
             "form": form or RunForm(),
             "pending_appeals": Appeal.objects.restrict(request.user, "view").pending().count(),
         }
@@ -98,7 +99,7 @@ class AppraisalRunDetailView(LoginRequiredMixin, View):
         rows = [{"result": r, "cells": [(c.code, r.value(c.code)) for c in columns]} for r in results]
         context = {
             "run": run, "rows": rows, "columns": columns, "snapshot": run.scheme_snapshot,
-            "can_change": can_change(request.user), "rule_kinds": dict(RuleKind.choices),
+            "can_change": is_office(request.user), "rule_kinds": dict(RuleKind.choices),
         }  # fmt: skip
         return TemplateResponse(request, "bulletins/appraisal_detail.html", context)
 
@@ -152,7 +153,7 @@ class ResultDetailView(LoginRequiredMixin, View):
         result = _result(request, pk)
         appeals = list(result.appeals.select_related("filed_by", "answered_by"))
         can_appeal = AppraisalResult.objects.restrict(request.user, "appeal").filter(pk=result.pk).exists()
-        office = can_change(request.user)
+        office = is_office(request.user)
         answer_forms = answer_forms or {}
         for a in appeals:
             a.form = answer_forms.get(a.pk) or (
@@ -251,7 +252,7 @@ class SchemeDetailView(LoginRequiredMixin, View):
         scheme = get_object_or_404(AppraisalScheme.objects.restrict(request.user, "view"), pk=pk)
         context = {
             "scheme": scheme, "rules": scheme.rules.all(), "variables": variables.registry().values(),
-            "runs": scheme.runs.all()[:20], "can_change": can_change(request.user),
+            "runs": scheme.runs.all()[:20], "can_change": is_office(request.user),
         }  # fmt: skip
         return TemplateResponse(request, "bulletins/scheme_detail.html", context)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wenming.cases.choices import ExportStatus
 from wenming.core import storage as core_storage
+from wenming.core.policy import Policy, RestrictedQuerySet, owner, rows
 
 
 def generated_storage() -> Storage:
@@ -18,12 +19,9 @@ def generated_storage() -> Storage:
     return core_storage.generated_storage()
 
 
-class SavedFilterQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
-        """A saved filter is private: its owner sees and changes it, nobody else."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(owner=user)
+class SavedFilterQuerySet(RestrictedQuerySet):
+    # A saved filter is private: its owner sees and changes it, nobody else.
+    policy = Policy(otherwise=[rows(owner("owner"))])
 
 
 class SavedFilter(models.Model):
@@ -55,12 +53,9 @@ class SavedFilter(models.Model):
         return f"{url}?{self.query}" if self.query else url
 
 
-class ExportJobQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
-        """An export (and its file) belongs to whoever started it; nobody else may even see it exists."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(owner=user)
+class ExportJobQuerySet(RestrictedQuerySet):
+    # An export (and its file) belongs to whoever started it; nobody else may even see it exists.
+    policy = Policy(otherwise=[rows(owner("owner"))])
 
 
 class ExportJob(models.Model):

@@ -2,46 +2,46 @@
 
 import datetime
 
-from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from wenming.accounts.choices import Role
 from wenming.cases.choices import OPEN_STATES, UNIT_CLOCK_STATES, CaseState
 from wenming.core.appendonly import AppendOnlyQuerySet
+from wenming.core.policy import (
+    SEES_ALL,
+    SIGNED_IN,
+    Policy,
+    RestrictedQuerySet,
+    areas,
+    everything,
+    groups,
+    holds,
+    owner,
+    person,
+    rows,
+    through,
+    units,
+)
 
 AREA_ROLES = frozenset({Role.STREET, Role.COMMUNITY, Role.GRID})
 
 
-def scope_q(user) -> Q | None:
-    """The cases a user reaches without a district-wide role; None = nothing.
-
-    unit handlers: cases of their units (and sub-units); street/community/grid staff: cases in their area
-    subtrees; special-group leads: their groups' cases; inspectors: cases they reported; anyone linked to
-    a Person: cases naming that person as responsible.
-    """
-    scope = user.scope()
-    q = Q()
-    matched = False
-    if Role.UNIT_HANDLER in scope.roles and scope.unit_ids:
-        q |= Q(unit_id__in=scope.unit_ids)
-        matched = True
-    if scope.roles & AREA_ROLES and scope.area_ids:
-        q |= Q(area_id__in=scope.area_ids)
-        matched = True
-    if Role.GROUP_LEAD in scope.roles and scope.group_ids:
-        q |= Q(special_group_id__in=scope.group_ids)
-        matched = True
-    if Role.INSPECTOR in scope.roles:
-        q |= Q(reported_by_id=user.pk)
-        matched = True
-    if scope.person_id:
-        q |= Q(person_id=scope.person_id)
-        matched = True
-    return q if matched else None
+# Case scope for users without a district-wide role: unit handlers: cases of their units (and sub-units);
+# street/community/grid staff: cases in their area subtrees; special-group leads: their groups' cases;
+# inspectors: cases they reported; anyone linked to a Person: cases naming that person as responsible.
+CASE_SCOPE = [
+    rows(units("unit_id"), who=holds(Role.UNIT_HANDLER)),
+    rows(areas("area_id"), who=holds(*AREA_ROLES)),
+    rows(groups("special_group_id"), who=holds(Role.GROUP_LEAD)),
+    rows(owner("reported_by_id"), who=holds(Role.INSPECTOR)),
+    rows(person("person_id")),
+]
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(RestrictedQuerySet):
+    # office/admin (and leader/auditor for view) see all; the others see their scope (CASE_SCOPE).
+    policy = Policy(view=[everything(SEES_ALL), *CASE_SCOPE], otherwise=[everything(SEES_ALL), *CASE_SCOPE])
+
     def open(self):
         """Not closed, rejected or merged."""
         return self.filter(state__in=OPEN_STATES)
@@ -98,42 +98,21 @@ class CaseQuerySet(models.QuerySet):
     def with_list_related(self):
         return self.select_related("category", "top_category", "unit", "person", "area", "street", "point")
 
-    def restrict(self, user, action: str = "view"):
-        """office/admin (and leader/auditor for view) see all; the others see their scope (see scope_q)."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.scope().sees_all(action):
-            return self
-        q = scope_q(user)
-        return self.filter(q) if q is not None else self.none()
+
+class CaseEventQuerySet(RestrictedQuerySet, AppendOnlyQuerySet):
+    # The events of the cases the user sees; nobody changes them (append-only).
+    policy = Policy(view=[rows(through("case", "view", values=False))])
 
 
-class CaseEventQuerySet(AppendOnlyQuerySet):
-    def restrict(self, user, action: str = "view"):
-        if action != "view":
-            return self.none()
-        from wenming.cases.models import Case
+class RoutingRuleQuerySet(RestrictedQuerySet):
+    policy = Policy(otherwise=[everything(SEES_ALL)])
 
-        return self.filter(case__in=Case.objects.restrict(user, "view"))
-
-
-class RoutingRuleQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
-    def restrict(self, user, action: str = "view"):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self if user.scope().sees_all(action) else self.none()
 
+class KpiFormulaQuerySet(RestrictedQuerySet):
+    policy = Policy(view=[everything(SIGNED_IN)], otherwise=[everything(SEES_ALL)])
 
-class KpiFormulaQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
-
-    def restrict(self, user, action: str = "view"):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if action == "view":
-            return self
-        return self if user.scope().sees_all(action) else self.none()

@@ -31,7 +31,8 @@ from wenming.cases.models import Case, SavedFilter
 from wenming.cases.recurrence import duplicate_candidates
 from wenming.cases.routing import route
 from wenming.cases.workflow import TRANSITIONS, TransitionError, available_actions
-from wenming.core.mixins import FilteredListView, ScopedQuerysetMixin, apply_service_errors, can_change
+from wenming.core.mixins import FilteredListView, ScopedQuerysetMixin, apply_service_errors
+from wenming.core.roles import is_office
 
 # --- shared helpers -----------------------------------------------------------------------------------------
 
@@ -118,7 +119,7 @@ class CaseListView(FilteredListView):
             now=timezone.now(),
             query=query,
             drill=drill_context(self.request, self.filterset),
-            can_bulk=can_change(user),
+            can_bulk=is_office(user),
         )
         if not (getattr(self.request, "htmx", False) and not self.request.htmx.boosted):
             context.update(
@@ -135,7 +136,7 @@ class BulkDispatchView(LoginRequiredMixin, View):
     """Office: dispatch the ticked rows through the service, one transaction per case; per-row results."""
 
     def post(self, request):
-        if not can_change(request.user):
+        if not is_office(request.user):
             raise PermissionDenied
         form = BulkDispatchForm(request.POST)
         back = safe_next(request, reverse("cases:case_list"))
@@ -216,7 +217,7 @@ def action_panels(case, user, *, bound=None, suggestion=None) -> list[dict]:
 
 def routing_suggestion(case, user):
     """The unit the rules would pick (shown beside the dispatch form), only for those who may dispatch."""
-    if case.state not in (*INTAKE_STATES, "returned", "coordinating") or not can_change(user):
+    if case.state not in (*INTAKE_STATES, "returned", "coordinating") or not is_office(user):
         return None
     return route(case, on=timezone.localdate())
 
@@ -307,7 +308,7 @@ class RoutingSuggestionView(LoginRequiredMixin, View):
     """Office: "why this unit" for a case waiting for dispatch (the dispatch queue loads it per row)."""
 
     def get(self, request, key: str):
-        if not can_change(request.user):
+        if not is_office(request.user):
             raise PermissionDenied
         case = case_lookup(Case.objects.restrict(request.user, "change").with_list_related(), key)
         decision = route(case, on=timezone.localdate())

@@ -18,7 +18,8 @@ from django.views.generic import FormView, TemplateView
 from wenming.cases import kpis, services
 from wenming.cases.forms import KpiFormulaForm
 from wenming.cases.models import Case, KpiFormula
-from wenming.core.mixins import OfficeRequiredMixin, apply_service_errors, can_change
+from wenming.core.mixins import OfficeRequiredMixin, apply_service_errors
+from wenming.core.roles import is_office
 
 
 def _percent(value) -> str:
@@ -94,8 +95,8 @@ class KpiView(LoginRequiredMixin, TemplateView):
             rates=kpis.RATES,
             avg_handling=kpis.AVG_HANDLING,
             formulas=formulas,
-            all_formulas=KpiFormula.objects.order_by("order", "id") if can_change(request.user) else formulas,
-            can_edit=can_change(request.user),
+            all_formulas=KpiFormula.objects.order_by("order", "id") if is_office(request.user) else formulas,
+            can_edit=is_office(request.user),
             names=sorted(kpis.allowed_names()),
         )
         return context

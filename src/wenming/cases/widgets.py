@@ -14,6 +14,7 @@ from django.utils import timezone
 from wenming.accounts.choices import Role
 from wenming.cases.choices import UNIT_CLOCK_STATES, CaseState
 from wenming.cases.models import Case
+from wenming.core.roles import holds, is_office, is_reader
 from wenming.core.widgets import register
 
 HANDLER_ROLES = frozenset({Role.UNIT_HANDLER, Role.STREET, Role.COMMUNITY, Role.GRID})
@@ -27,7 +28,7 @@ def calendar_expiry(user) -> dict | None:
     deadline is provisional (跨越暂定年份)."""
     from wenming.core.workcal import expiry_warning
 
-    if not user.scope().sees_all("change"):
+    if not is_office(user):
         return None
     warning = expiry_warning()
     if warning is None:
@@ -47,8 +48,7 @@ def calendar_expiry(user) -> dict | None:
 @register(10)
 def office_dispatch_queue(user) -> dict | None:
     """Office: how many cases wait for dispatch (and are late), how many are overdue or wait for verification."""
-    scope = user.scope()
-    if not scope.sees_all("change"):
+    if not is_office(user):
         return None
     now = timezone.now()
     # Only the states these counts are about (a pending extension exists only while the unit's clock runs):
@@ -86,8 +86,7 @@ def office_dispatch_queue(user) -> dict | None:
 @register(15)
 def overdue_by_unit(user) -> dict | None:
     """Leaders (and office, group leads): the five units with the most overdue cases in scope."""
-    scope = user.scope()
-    if not (scope.sees_all("view") or Role.GROUP_LEAD in scope.roles):
+    if not (is_reader(user) or holds(user, Role.GROUP_LEAD)):
         return None
     top = list(
         Case.objects.restrict(user, "view")
@@ -117,8 +116,7 @@ def overdue_by_unit(user) -> dict | None:
 def my_cases_by_urgency(user) -> dict | None:
     """Unit handlers / street, community, grid staff / named persons: their running cases, overdue first,
     then the soonest due."""
-    scope = user.scope()
-    if scope.sees_all("view") or not (scope.roles & HANDLER_ROLES or scope.person_id):
+    if is_reader(user) or not (holds(user, *HANDLER_ROLES) or user.scope().person_id):
         return None
     now = timezone.now()
     running = Case.objects.restrict(user, "view").clock_running()
@@ -143,8 +141,7 @@ def my_cases_by_urgency(user) -> dict | None:
 @register(25)
 def reported_awaiting_verification(user) -> dict | None:
     """Inspectors: the cases they reported whose fix is reported and waits for re-inspection."""
-    scope = user.scope()
-    if Role.INSPECTOR not in scope.roles:
+    if not holds(user, Role.INSPECTOR):
         return None
     waiting = (
         Case.objects.restrict(user, "view")

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wenming.accounts.choices import Role
 from wenming.cases.choices import FINAL_STATES, UNIT_CLOCK_STATES, CaseState, EventKind
+from wenming.core.roles import is_office
 
 S = CaseState
 
@@ -45,8 +46,8 @@ class Rule:
     check: Callable[..., bool]
 
 
-def _is_office(case, user, scope) -> bool:
-    return scope.sees_all("change")
+def _by_office(case, user, scope) -> bool:
+    return is_office(user)
 
 
 def _is_responsible(case, user, scope) -> bool:
@@ -57,11 +58,11 @@ def _is_responsible(case, user, scope) -> bool:
 
 
 def _is_verifier(case, user, scope) -> bool:
-    return _is_office(case, user, scope) or Role.INSPECTOR in scope.roles
+    return _by_office(case, user, scope) or Role.INSPECTOR in scope.roles
 
 
 def _is_supervisor(case, user, scope) -> bool:
-    if _is_office(case, user, scope) or Role.LEADER in scope.roles:
+    if _by_office(case, user, scope) or Role.LEADER in scope.roles:
         return True
     return Role.GROUP_LEAD in scope.roles and case.special_group_id in scope.group_ids
 
@@ -76,16 +77,16 @@ def _is_portal(case, user, scope) -> bool:
     return Role.PORTAL in scope.roles
 
 
-OFFICE = Rule(_("文明办"), _is_office)
+OFFICE = Rule(_("文明办"), _by_office)
 VERIFIER_OR_CITIZEN = Rule(
     _("文明办、督查员或上报群众"), lambda c, u, s: _is_verifier(c, u, s) or _is_portal(c, u, s)
 )
-OFFICE_OR_CITIZEN = Rule(_("文明办或上报群众"), lambda c, u, s: _is_office(c, u, s) or _is_portal(c, u, s))
+OFFICE_OR_CITIZEN = Rule(_("文明办或上报群众"), lambda c, u, s: _by_office(c, u, s) or _is_portal(c, u, s))
 RESPONSIBLE = Rule(_("责任单位经办人或指定责任人"), _is_responsible)
 VERIFIER = Rule(_("文明办或督查员"), _is_verifier)
 SUPERVISOR = Rule(_("文明办、领导或本专项组负责人"), _is_supervisor)
 OFFICE_OR_RESPONSIBLE = Rule(
-    _("文明办或责任单位经办人"), lambda c, u, s: _is_office(c, u, s) or _is_responsible(c, u, s)
+    _("文明办或责任单位经办人"), lambda c, u, s: _by_office(c, u, s) or _is_responsible(c, u, s)
 )
 PARTICIPANT = Rule(_("可见该案件的人员（审计除外）"), _is_participant)
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from wenming.core.navigation import menu_for
+from wenming.core.roles import Roles
 
 
 def _unread_count(request):
@@ -19,9 +20,11 @@ def _unread_count(request):
 
 
 def wenming(request):
-    """Menu by role, the unread-message count and the few settings templates need."""
+    """Menu by role, the role predicates (`{% if roles.is_office %}`, evaluated lazily), the unread-message
+    count and the few settings templates need."""
     return {
         "nav_menu": menu_for(getattr(request, "user", None), request.path),
+        "roles": Roles(getattr(request, "user", None)),
         "unread_count": _unread_count(request),
         "district_code": settings.DISTRICT_CODE,
         "map_settings": {

@@ -17,9 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.views.generic import CreateView, ListView, UpdateView
 
-
-def can_change(user) -> bool:
-    return bool(user and user.is_authenticated and user.scope().sees_all("change"))
+from wenming.core.roles import is_office
 
 
 def apply_service_errors(form, exc: ValidationError) -> None:
@@ -42,7 +40,7 @@ class ScopedQuerysetMixin(LoginRequiredMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_change"] = can_change(self.request.user)
+        context["can_change"] = is_office(self.request.user)
         return context
 
 
@@ -52,7 +50,7 @@ class OfficeRequiredMixin(LoginRequiredMixin):
     restrict_action = "change"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_change(request.user):
+        if request.user.is_authenticated and not is_office(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

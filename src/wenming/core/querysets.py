@@ -5,16 +5,13 @@ import datetime
 from django.db import models
 from django.utils import timezone
 
-
-def _can_change_district(user) -> bool:
-    """Admin and office change district-wide configuration (read through `user.scope()`, duck-typed)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    scope = getattr(user, "scope", None)
-    return bool(user.is_superuser or (scope is not None and scope().sees_all("change")))
+from wenming.core.policy import OFFICE, SIGNED_IN, Policy, RestrictedQuerySet, everything, owner, rows
 
 
-class CalendarDayQuerySet(models.QuerySet):
+class CalendarDayQuerySet(RestrictedQuerySet):
+    # Any signed-in user reads the calendar; only admin and office change it.
+    policy = Policy(view=[everything(SIGNED_IN)], otherwise=[everything(OFFICE)])
+
     def in_year(self, year: int):
         return self.filter(date__year=year)
 
@@ -29,30 +26,24 @@ class CalendarDayQuerySet(models.QuerySet):
 
         return self.filter(kind__in=[DayKind.HOLIDAY, DayKind.MAKEUP])
 
-    def restrict(self, user, action: str = "view"):
-        """Any signed-in user reads the calendar; only admin and office change it."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if action == "view" or _can_change_district(user):
-            return self
-        return self.none()
 
+class NotificationQuerySet(RestrictedQuerySet):
+    # An inbox is personal for every role, admin included: only the recipient sees or marks it.
+    policy = Policy(otherwise=[rows(owner("recipient"))])
 
-class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
     def for_user(self, user):
         return self.filter(recipient=user)
 
-    def restrict(self, user, action: str = "view"):
-        """An inbox is personal for every role, admin included: only the recipient sees or marks it."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(recipient=user)
 
+class DeliveryQuerySet(RestrictedQuerySet):
+    # Recipients see their own deliveries; admin and office see all (to diagnose failures).
+    policy = Policy(
+        view=[everything(OFFICE), rows(owner("notification__recipient"))], otherwise=[everything(OFFICE)]
+    )
 
-class DeliveryQuerySet(models.QuerySet):
     def pending(self):
         from wenming.core.choices import DeliveryStatus
 
@@ -69,14 +60,6 @@ class DeliveryQuerySet(models.QuerySet):
         from wenming.core.choices import DeliveryStatus
 
         return self.filter(status=DeliveryStatus.FAILED)
-
-    def restrict(self, user, action: str = "view"):
-        """Recipients see their own deliveries; admin and office see all (to diagnose failures)."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if _can_change_district(user):
-            return self
-        return self.filter(notification__recipient=user) if action == "view" else self.none()
 
 
 class ScheduledRunQuerySet(models.QuerySet):

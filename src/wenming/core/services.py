@@ -17,7 +17,7 @@ from wenming.core.calendar_data import package_days
 from wenming.core.choices import DayKind, DayOrigin, DeliveryStatus
 from wenming.core.holidays import provisional_days
 from wenming.core.models import CalendarDay, Delivery, Notification
-from wenming.core.querysets import _can_change_district
+from wenming.core.roles import is_office
 from wenming.core.signals import calendar_confirmed
 from wenming.core.workcal import calendar_changed, get_calendar
 
@@ -137,7 +137,7 @@ def _seed_year(year: int, data: dict, actor, report: SeedReport, *, origin=DayOr
 
 
 def _check_can_edit_calendar(actor) -> None:
-    if not _can_change_district(actor):
+    if not is_office(actor):
         raise PermissionDenied(_("只有文明办可以调整工作日历。"))
 
 
@@ -287,7 +287,7 @@ def mark_all_notifications_read(*, actor) -> int:
 
 def retry_delivery_now(*, actor, delivery: Delivery) -> Delivery:
     """Put a failed or waiting delivery back in the queue for an immediate attempt (admin action)."""
-    if not _can_change_district(actor):
+    if not is_office(actor):
         raise PermissionDenied(_("只有文明办可以重发消息。"))
     from wenming.core.tasks import deliver_notifications
 

@@ -25,7 +25,7 @@ from wenming.core.calendar_data import package_years
 from wenming.core.choices import DAY_KIND_BADGE, DayKind, DayOrigin
 from wenming.core.forms import CalendarDayForm, CalendarImportForm
 from wenming.core.models import CalendarDay, Notification
-from wenming.core.querysets import _can_change_district
+from wenming.core.roles import is_office
 
 
 class ServiceWorkerView(View):
@@ -142,7 +142,7 @@ class CalendarView(LoginRequiredMixin, TemplateView):
             counts=counts,
             kinds=DayKind,
             badges=DAY_KIND_BADGE,
-            can_edit=_can_change_district(self.request.user),
+            can_edit=is_office(self.request.user),
             form=form or CalendarDayForm(initial={"date": datetime.date(year, 1, 1)}),
         )
         return context
@@ -152,7 +152,7 @@ class CalendarDaySetView(LoginRequiredMixin, View):
     """POST: the office sets one date's kind (an override)."""
 
     def post(self, request):
-        if not _can_change_district(request.user):
+        if not is_office(request.user):
             raise PermissionDenied
         form = CalendarDayForm(request.POST)
         if form.is_valid():
@@ -179,7 +179,7 @@ class CalendarDayResetView(LoginRequiredMixin, View):
     """POST: drop the office's override of one date."""
 
     def post(self, request, day: str):
-        if not _can_change_district(request.user):
+        if not is_office(request.user):
             raise PermissionDenied
         try:
             date = datetime.date.fromisoformat(day)
@@ -208,7 +208,7 @@ class CalendarImportView(LoginRequiredMixin, View):
     template_name = "core/calendar_import.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not _can_change_district(request.user):
+        if request.user.is_authenticated and not is_office(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -257,7 +257,7 @@ class CalendarProvisionalView(LoginRequiredMixin, View):
     """POST: the office seeds a not-yet-published year from the statutory holidays (按法定假日推算，暂定)."""
 
     def post(self, request):
-        if not _can_change_district(request.user):
+        if not is_office(request.user):
             raise PermissionDenied
         try:
             year = int(request.POST.get("year", ""))

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from wenming.bulletins.models import Appeal, AppraisalResult, Bulletin
 from wenming.bulletins.querysets import can_sign, my_unit_ids
+from wenming.core.roles import is_office, is_reader
 from wenming.core.widgets import register
 from wenming.dashboard import leader
 
@@ -29,8 +30,7 @@ def test_countdown(user) -> dict | None:
 @register(12)
 def bulletins_to_handle(user) -> dict | None:
     """Leaders: bulletins waiting for their signature; office: signed ones to publish and appeals to answer."""
-    scope = user.scope()
-    office = scope.sees_all("change")
+    office = is_office(user)
     if not (office or can_sign(user)):
         return None
     qs = Bulletin.objects.restrict(user, "view")
@@ -46,7 +46,7 @@ def bulletins_to_handle(user) -> dict | None:
 @register(30)
 def bulletins_for_my_units(user) -> dict | None:
     """Units, streets, group leads: recent bulletins addressed to them and their published appraisal results."""
-    if user.scope().sees_all("view") or not my_unit_ids(user):
+    if is_reader(user) or not my_unit_ids(user):
         return None
     since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
     bulletins = list(

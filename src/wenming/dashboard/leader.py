@@ -38,6 +38,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from wenming.cases.choices import CaseState
+from wenming.core.roles import has_role
 from wenming.dashboard.models import TestDate
 from wenming.inspections.choices import RoundKind, RoundState
 from wenming.inspections.models import Inspection, Observation, Round
@@ -443,9 +444,7 @@ HEAT_DAYS = 90
 
 def may_view(user) -> bool:
     """The leadership view: admin, office, leaders, auditors and special-group leads."""
-    return bool(
-        getattr(user, "is_authenticated", False) and (user.is_superuser or user.scope().roles & LEADER_ROLES)
-    )
+    return has_role(user, *LEADER_ROLES)
 
 
 def scoped(user):

@@ -8,19 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from wenming.core.models import TimeStampedModel
+from wenming.core.policy import OFFICE, SIGNED_IN, Policy, RestrictedQuerySet, everything
 
 
-class TestDateQuerySet(models.QuerySet):
+class TestDateQuerySet(RestrictedQuerySet):
+    # Every signed-in user may read the dates; only admin and office set them.
+    policy = Policy(view=[everything(SIGNED_IN)], otherwise=[everything(OFFICE)])
+
     def upcoming(self, today: datetime.date | None = None):
         return self.filter(date__gte=today or timezone.localdate()).order_by("date", "pk")
-
-    def restrict(self, user, action: str = "view"):
-        """Every signed-in user may read the dates; only admin and office set them."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if action == "view" or user.scope().sees_all("change"):
-            return self
-        return self.none()
 
 
 class TestDate(TimeStampedModel):

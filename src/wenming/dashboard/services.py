@@ -6,11 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wenming.core.roles import is_office
 from wenming.dashboard.models import TestDate
 
 
 def _require_office(actor) -> None:
-    if not (getattr(actor, "is_authenticated", False) and actor.scope().sees_all("change")):
+    if not is_office(actor):
         raise PermissionDenied(_("只有文明办可以设置测评日期。"))
 
 

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView, View
 
 from wenming.core import widgets as registry
 from wenming.core.dbrouter import ReplicaReadsMixin
+from wenming.core.roles import is_office
 from wenming.dashboard import leader, services, widgets
 from wenming.dashboard.models import TestDate
 
@@ -74,7 +75,7 @@ class LeaderView(LeaderRequiredMixin, ReplicaReadsMixin, View):
             "points_url": reverse("dashboard:leader_points"),
             "heat_url": reverse("dashboard:leader_heat"),
             "areas_url": reverse("geo_api:area-geojson"),
-            "can_change": request.user.scope().sees_all("change"),
+            "can_change": is_office(request.user),
         }
         return TemplateResponse(request, self.template_name, context)
 
@@ -166,7 +167,7 @@ class TestDateView(LeaderRequiredMixin, View):
 
     def _render(self, request, form, status=200):
         dates = TestDate.objects.restrict(request.user, "view")
-        context = {"dates": dates, "form": form, "can_change": request.user.scope().sees_all("change"),
+        context = {"dates": dates, "form": form, "can_change": is_office(request.user),
                    "today": timezone.localdate()}  # fmt: skip
         return TemplateResponse(request, "dashboard/test_dates.html", context, status=status)
 

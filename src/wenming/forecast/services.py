@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wenming.core.roles import is_office, is_reader
 from wenming.forecast import data, model, signals, simulate
 from wenming.forecast.models import ForecastParameters, ForecastRun
 from wenming.scoring import live
@@ -50,7 +51,7 @@ EDITABLE = (
 
 
 def update_parameters(*, actor, **values) -> ForecastParameters:
-    if not (actor.is_superuser or actor.scope().sees_all("change")):
+    if not is_office(actor):
         raise PermissionDenied(_("只有文明办可以修改预估模型参数。"))
     errors = {}
     checks = {
@@ -351,7 +352,7 @@ def headline(user=None, lines: int = HEADLINE_LINES) -> dict | None:
     if run is None:
         return None
     fix_first = run.result.get("fix_first", [])
-    if user is not None and not (user.is_superuser or user.scope().sees_all("view")):
+    if user is not None and not is_reader(user):
         from wenming.geo.models import Point
 
         visible = set(Point.objects.restrict(user, "view").values_list("pk", flat=True))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from wenming.core.roles import has_role, is_office, is_reader
 from wenming.forecast import backtest, services
 
 VIEW_ROLES = frozenset({"admin", "office", "leader", "auditor", "group_lead"})
@@ -22,13 +23,11 @@ GROUPINGS = {"unit": ("unit_id", "unit"), "group": ("group_id", "group")}
 
 
 def may_view(user) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False) and (user.is_superuser or user.scope().roles & VIEW_ROLES)
-    )
+    return has_role(user, *VIEW_ROLES)
 
 
 def may_change(user) -> bool:
-    return bool(user.is_superuser or user.scope().sees_all("change"))
+    return is_office(user)
 
 
 class ViewerRequired(LoginRequiredMixin):
@@ -49,7 +48,7 @@ def visible_lines(user, lines: list[dict]) -> list[dict]:
     """The fix-first lines at points in the user's scope."""
     from wenming.geo.models import Point
 
-    if user.is_superuser or user.scope().sees_all("view"):
+    if is_reader(user):
         return lines
     ids = set(Point.objects.restrict(user, "view").values_list("pk", flat=True))
     return [line for line in lines if line["point_id"] in ids]

@@ -16,6 +16,20 @@ import datetime
 from django.db import models
 from django.utils import timezone
 
+from wenming.core.policy import (
+    ALL_POINTS,
+    SEES_ALL,
+    Policy,
+    RestrictedQuerySet,
+    areas,
+    everything,
+    groups,
+    hook,
+    person,
+    rows,
+    units,
+)
+
 PUBLIC_LEVELS = ("district", "street")
 
 
@@ -31,40 +45,52 @@ def _territory_q(scope) -> models.Q:
     return q
 
 
-class AreaQuerySet(models.QuerySet):
+def visible_areas(qs, user, scope) -> models.Q:
+    """Hook: the public geography, the user's area subtrees with their ancestors, and the territories of the
+    user's units with their subtrees and ancestors."""
+    # The district and its streets are public geography: every signed-in user sees them, so each
+    # map has its outline and street names even when the user's own scope holds no area.
+    q = models.Q(level__in=PUBLIC_LEVELS)
+    q |= models.Q(pk__in=scope.area_ids | scope.area_ancestor_ids)
+    if scope.unit_ids:
+        from wenming.geo.models import Area
+
+        territory = _territory_q(scope)
+        q |= territory
+        ancestors = set()
+        for path in Area.objects.filter(territory).values_list("path", flat=True):
+            ancestors.update(int(x) for x in path.strip("/").split("/") if x)
+        q |= models.Q(pk__in=ancestors)
+    return q
+
+
+# Changes are district-wide (admin and office) for every place model.
+DISTRICT_CHANGES = [everything(SEES_ALL)]
+
+
+class AreaQuerySet(RestrictedQuerySet):
+    policy = Policy(
+        view=[everything(SEES_ALL), everything(ALL_POINTS), rows(hook(visible_areas))],
+        otherwise=DISTRICT_CHANGES,
+    )
+
     def subtree(self, area):
         """The area and everything below it."""
         return self.filter(path__startswith=area.path)
 
-    def restrict(self, user, action: str = "view"):
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action != "view":
-            return self.none()
-        if scope.sees_all_points:
-            return self
-        # The district and its streets are public geography: every signed-in user sees them, so each
-        # map has its outline and street names even when the user's own scope holds no area.
-        q = (
-            models.Q(level__in=PUBLIC_LEVELS)
-            if getattr(user, "is_authenticated", False)
-            else models.Q(pk__in=[])
-        )
-        q |= models.Q(pk__in=scope.area_ids | scope.area_ancestor_ids)
-        territory = _territory_q(scope)
-        if scope.unit_ids:
-            from wenming.geo.models import Area
 
-            q |= territory
-            ancestors = set()
-            for path in Area.objects.filter(territory).values_list("path", flat=True):
-                ancestors.update(int(x) for x in path.strip("/").split("/") if x)
-            q |= models.Q(pk__in=ancestors)
-        return self.filter(q)
+class PointQuerySet(RestrictedQuerySet):
+    policy = Policy(
+        view=[
+            everything(SEES_ALL),
+            everything(ALL_POINTS),
+            rows(areas("area_id")),
+            rows(units("responsible_unit_id", "guarantor_unit_id")),
+            rows(person("responsible_person_id")),
+        ],
+        otherwise=DISTRICT_CHANGES,
+    )
 
-
-class PointQuerySet(models.QuerySet):
     def active(self):
         from wenming.geo.choices import PointStatus
 
@@ -90,25 +116,19 @@ class PointQuerySet(models.QuerySet):
             models.Q(responsible_unit_id__in=unit_ids) | models.Q(guarantor_unit_id__in=unit_ids)
         )
 
-    def restrict(self, user, action: str = "view"):
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action != "view":
-            return self.none()
-        if scope.sees_all_points:
-            return self
-        q = models.Q(area_id__in=scope.area_ids)
-        if scope.unit_ids:
-            q |= models.Q(responsible_unit_id__in=scope.unit_ids) | models.Q(
-                guarantor_unit_id__in=scope.unit_ids
-            )
-        if scope.person_id:
-            q |= models.Q(responsible_person_id=scope.person_id)
-        return self.filter(q)
 
+class DutyQuerySet(RestrictedQuerySet):
+    policy = Policy(
+        view=[
+            everything(SEES_ALL),
+            rows(areas("area_id", "point__area_id")),
+            rows(units("person__unit_id", "point__responsible_unit_id")),
+            rows(groups("category__special_group_id")),
+            rows(person("person_id")),
+        ],
+        otherwise=DISTRICT_CHANGES,
+    )
 
-class DutyQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
         """Duties in force on a day (default today). The end date is the first day the duty no longer
         applies: a duty ended today is already off duty today."""
@@ -116,19 +136,3 @@ class DutyQuerySet(models.QuerySet):
         return self.filter(start_date__lte=on).filter(
             models.Q(end_date__isnull=True) | models.Q(end_date__gt=on)
         )
-
-    def restrict(self, user, action: str = "view"):
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action != "view":
-            return self.none()
-        q = models.Q(area_id__in=scope.area_ids) | models.Q(point__area_id__in=scope.area_ids)
-        if scope.unit_ids:
-            q |= models.Q(person__unit_id__in=scope.unit_ids)
-            q |= models.Q(point__responsible_unit_id__in=scope.unit_ids)
-        if scope.group_ids:
-            q |= models.Q(category__special_group_id__in=scope.group_ids)
-        if scope.person_id:
-            q |= models.Q(person_id=scope.person_id)
-        return self.filter(q)

@@ -23,8 +23,8 @@ from wenming.core.mixins import (
     ScopedQuerysetMixin,
     ServiceCreateView,
     ServiceUpdateView,
-    can_change,
 )
+from wenming.core.roles import is_office
 from wenming.geo import services
 from wenming.geo.choices import AREA_CHILD_LEVEL, AreaLevel
 from wenming.geo.exports import export_points_xlsx, point_template_xlsx
@@ -466,7 +466,7 @@ class DutyMatrixView(LoginRequiredMixin, TemplateView):
         context.update(
             kind=kind, kinds=ROW_KINDS, streets=streets, street=street, gaps_only=gaps_only,
             columns=[(post, post_labels.get(post, post)) for post in columns], table=table, page_obj=page,
-            total=len(all_ids), gap_count=len(gap_ids), can_change=can_change(user),
+            total=len(all_ids), gap_count=len(gap_ids), can_change=is_office(user),
             subject_param="point" if kind == "point" else "area",
             next_url=self.request.path + ("?" + urlencode(query) if query else ""),
         )  # fmt: skip

@@ -10,15 +10,53 @@ Who sees what:
   task) is the assigned inspectors' and the office's.
 """
 
-from django.db import models
 from django.db.models import Count, Q
 
+from wenming.core.policy import (
+    OFFICE,
+    SEES_ALL,
+    Policy,
+    RestrictedQuerySet,
+    everything,
+    holds,
+    hook,
+    owner,
+    rows,
+    through,
+)
 
-def _is_inspector(scope) -> bool:
-    return "inspector" in scope.roles
+INSPECTOR = holds("inspector")
 
 
-class RoundQuerySet(models.QuerySet):
+def _not_draft() -> Q:
+    from wenming.inspections.choices import RoundState
+
+    return ~Q(state=RoundState.DRAFT)
+
+
+def inspected_points(qs, user, scope) -> Q | None:
+    """Hook: the inspections of the points in the user's point scope (`Point.restrict`) — for special-group
+    leads, who see every point, only the points of their groups' units."""
+    from wenming.geo.models import Point
+
+    if not (scope.unit_ids or scope.area_ids or scope.group_unit_ids or scope.person_id):
+        return None
+    points = Point.objects.restrict(user, "view")
+    if scope.sees_all_points:
+        points = Point.objects.filter(
+            Q(responsible_unit_id__in=scope.group_unit_ids) | Q(guarantor_unit_id__in=scope.group_unit_ids)
+        )
+    return Q(point__in=points.values("pk"))
+
+
+class RoundQuerySet(RestrictedQuerySet):
+    # Inspectors see the rounds they are an inspector of, once published.
+    policy = Policy(
+        view=[everything(SEES_ALL), rows(owner("inspectors__user"), who=INSPECTOR, only=_not_draft)],
+        otherwise=[everything(SEES_ALL)],
+        distinct=True,
+    )
+
     def open(self):
         from wenming.inspections.choices import RoundState
 
@@ -38,18 +76,15 @@ class RoundQuerySet(models.QuerySet):
             tasks_done=Count("tasks", filter=Q(tasks__state=TaskState.DONE), distinct=True),
         )
 
-    def restrict(self, user, action: str = "view"):
-        from wenming.inspections.choices import RoundState
 
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action == "view" and _is_inspector(scope):
-            return self.filter(inspectors__user=user).exclude(state=RoundState.DRAFT).distinct()
-        return self.none()
+class TaskQuerySet(RestrictedQuerySet):
+    # view: office & co see all, inspectors their assigned tasks; inspect: office + assigned inspectors.
+    policy = Policy(
+        view=[everything(SEES_ALL), rows(owner("inspectors"), who=INSPECTOR)],
+        inspect=[everything(OFFICE), rows(owner("inspectors"), who=INSPECTOR)],
+        otherwise=[everything(SEES_ALL)],
+    )
 
-
-class TaskQuerySet(models.QuerySet):
     def pending(self):
         from wenming.inspections.choices import TaskState
 
@@ -63,23 +98,22 @@ class TaskQuerySet(models.QuerySet):
     def assigned_to(self, user):
         return self.filter(inspectors=user)
 
-    def restrict(self, user, action: str = "view"):
-        """view: office & co see all, inspectors their assigned tasks; inspect: office + assigned inspectors."""
-        scope = user.scope()
-        if action == "inspect":
-            if scope.sees_all("change"):
-                return self
-            if _is_inspector(scope):
-                return self.filter(inspectors=user)
-            return self.none()
-        if scope.sees_all(action):
-            return self
-        if action == "view" and _is_inspector(scope):
-            return self.filter(inspectors=user)
-        return self.none()
 
+class InspectionQuerySet(RestrictedQuerySet):
+    # Inspectors: their own inspections and those of their rounds; everyone else: the inspections of the
+    # points in their scope (the drill-down behind their scores).
+    policy = Policy(
+        view=[
+            everything(SEES_ALL),
+            rows(owner("inspector"), who=INSPECTOR),
+            rows(owner("co_inspectors"), who=INSPECTOR),
+            rows(owner("round__inspectors__user"), who=INSPECTOR),
+            rows(hook(inspected_points), who=~INSPECTOR),
+        ],
+        otherwise=[everything(SEES_ALL)],
+        distinct=True,
+    )
 
-class InspectionQuerySet(models.QuerySet):
     def with_counts(self):
         from wenming.inspections.choices import ObservationResult
 
@@ -93,41 +127,13 @@ class InspectionQuerySet(models.QuerySet):
     def far_away(self):
         return self.filter(far_away=True)
 
-    def restrict(self, user, action: str = "view"):
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action != "view":
-            return self.none()
-        if _is_inspector(scope):
-            return self.filter(
-                Q(inspector=user) | Q(co_inspectors=user) | Q(round__inspectors__user=user)
-            ).distinct()
-        from wenming.geo.models import Point
 
-        points = Point.objects.restrict(user, "view")
-        if scope.sees_all_points:  # special-group leads: the points of their groups' units
-            points = Point.objects.filter(
-                Q(responsible_unit_id__in=scope.group_unit_ids)
-                | Q(guarantor_unit_id__in=scope.group_unit_ids)
-            )
-        if not (scope.unit_ids or scope.area_ids or scope.group_unit_ids or scope.person_id):
-            return self.none()
-        return self.filter(point__in=points.values("pk"))
+class ObservationQuerySet(RestrictedQuerySet):
+    policy = Policy(
+        view=[everything(SEES_ALL), rows(through("inspection", "view"))], otherwise=[everything(SEES_ALL)]
+    )
 
-
-class ObservationQuerySet(models.QuerySet):
     def noncompliant(self):
         from wenming.inspections.choices import ObservationResult
 
         return self.filter(result=ObservationResult.NONCOMPLIANT)
-
-    def restrict(self, user, action: str = "view"):
-        from wenming.inspections.models import Inspection
-
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action != "view":
-            return self.none()
-        return self.filter(inspection__in=Inspection.objects.restrict(user, action).values("pk"))

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from wenming.core import views as core_views
+from wenming.core.roles import has_role, is_office, is_reader
 from wenming.inspections import services
 from wenming.inspections.checklist import checklist_for
 from wenming.inspections.choices import RecheckState, RoundState, TaskState
@@ -34,10 +35,6 @@ PAGE_SIZE = 25
 
 def _page(request, queryset, size: int = PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _is_office(user) -> bool:
-    return user.scope().sees_all("change")
 
 
 def _list_template(request, name: str) -> str:
@@ -96,7 +93,7 @@ class RoundListView(LoginRequiredMixin, View):
         context = {
             "filter": filterset,
             "page_obj": _page(request, rounds),
-            "can_plan": _is_office(request.user),
+            "can_plan": is_office(request.user),
         }
         return render(request, _list_template(request, self.template), context)
 
@@ -113,7 +110,7 @@ class RoundCreateView(LoginRequiredMixin, View):
     template = "inspections/round_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not _is_office(request.user):
+        if request.user.is_authenticated and not is_office(request.user):
             raise PermissionDenied(_("只有文明办可以管理测评轮次。"))
         return super().dispatch(request, *args, **kwargs)
 
@@ -162,7 +159,7 @@ class RoundUpdateView(LoginRequiredMixin, View):
 
     def _round(self, request, pk):
         round_ = get_object_or_404(Round.objects.restrict(request.user, "view"), pk=pk)
-        if not _is_office(request.user):
+        if not is_office(request.user):
             raise PermissionDenied(_("只有文明办可以管理测评轮次。"))
         return round_
 
@@ -233,7 +230,7 @@ class RoundDetailView(LoginRequiredMixin, View):
             "page_obj": _page(request, tasks, 50),
             "filter": filterset,
             "teams": sorted(teams.items()),
-            "can_manage": _is_office(request.user),
+            "can_manage": is_office(request.user),
             "percent": round(100 * round_.tasks_done / round_.tasks_total) if round_.tasks_total else 0,
         }
         return render(request, _list_template(request, self.template), context)
@@ -244,7 +241,7 @@ class RoundPreviewView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         round_ = get_object_or_404(Round.objects.restrict(request.user, "view"), pk=pk)
-        if not _is_office(request.user):
+        if not is_office(request.user):
             raise PermissionDenied(_("只有文明办可以管理测评轮次。"))
         from wenming.geo.models import Area, Point
         from wenming.standards.models import PointType
@@ -286,7 +283,7 @@ class _RoundAction(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         round_ = get_object_or_404(Round.objects.restrict(request.user, "view"), pk=pk)
-        if not _is_office(request.user):
+        if not is_office(request.user):
             raise PermissionDenied(_("只有文明办可以管理测评轮次。"))
         try:
             target = self.act(request, round_)
@@ -438,7 +435,7 @@ class ScanView(LoginRequiredMixin, View):
                 .select_related("round")
                 .order_by("round__period_end")
             )
-            if _is_office(request.user):
+            if is_office(request.user):
                 tasks = [t for t in tasks if t.inspectors.filter(pk=request.user.pk).exists()] or tasks
         if len(tasks) == 1:
             return redirect("inspections:task_inspect", tasks[0].pk)
@@ -549,10 +546,7 @@ class ServiceWorkerView(core_views.ServiceWorkerView):
 
 
 def _may_recheck(user) -> bool:
-    from wenming.accounts.choices import Role
-
-    scope = user.scope()
-    return scope.sees_all("change") or scope.has_role(Role.INSPECTOR)
+    return is_office(user) or has_role(user, "inspector")
 
 
 class RecheckListView(LoginRequiredMixin, View):
@@ -570,7 +564,7 @@ class RecheckListView(LoginRequiredMixin, View):
         from wenming.cases.models import Case
 
         rechecks = Recheck.objects.select_related("case__unit", "case__category", "checked_by")
-        if not _is_office(request.user):  # inspectors: the cases they may see (the ones they reported)
+        if not is_office(request.user):  # inspectors: the cases they may see (the ones they reported)
             rechecks = rechecks.filter(case__in=Case.objects.restrict(request.user, "view"))
         if state in RecheckState.values:
             rechecks = rechecks.filter(state=state)
@@ -620,11 +614,11 @@ class CampaignListView(LoginRequiredMixin, View):
         from wenming.inspections.campaigns import campaign_progress
         from wenming.inspections.models import Campaign
 
-        if not request.user.scope().sees_all("view"):
+        if not is_reader(request.user):
             raise PermissionDenied
         rows = [(c, campaign_progress(c)) for c in Campaign.objects.all()]
         return render(
-            request, "inspections/campaign_list.html", {"rows": rows, "can_edit": _is_office(request.user)}
+            request, "inspections/campaign_list.html", {"rows": rows, "can_edit": is_office(request.user)}
         )
 
 
@@ -635,7 +629,7 @@ class CampaignDetailView(LoginRequiredMixin, View):
         from wenming.inspections.campaigns import campaign_progress, campaign_summary
         from wenming.inspections.models import Campaign
 
-        if not request.user.scope().sees_all("view"):
+        if not is_reader(request.user):
             raise Http404
         campaign = get_object_or_404(Campaign, pk=pk)
         progress = campaign_progress(campaign)
@@ -657,7 +651,7 @@ class CampaignCreateView(LoginRequiredMixin, View):
         return CampaignForm(data)
 
     def get(self, request):
-        if not _is_office(request.user):
+        if not is_office(request.user):
             raise PermissionDenied
         return render(request, self.template, {"form": self._form()})
 
@@ -666,7 +660,7 @@ class CampaignCreateView(LoginRequiredMixin, View):
 
         from wenming.inspections.services.campaigns import save_campaign
 
-        if not _is_office(request.user):
+        if not is_office(request.user):
             raise PermissionDenied
         form = self._form(request.POST)
         if form.is_valid():

@@ -15,6 +15,18 @@ Who sees which units and people (action "view"; changes are district-wide admin/
 
 from django.db import models
 
+from wenming.core.policy import (
+    SEES_ALL,
+    Policy,
+    RestrictedQuerySet,
+    everything,
+    groups,
+    hook,
+    person,
+    rows,
+    units,
+)
+
 
 def _area_units_q(scope, units, field: str = "pk") -> models.Q:
     """Units that belong to the user's areas: territorial (属地) units and units answering for points there.
@@ -31,7 +43,42 @@ def _area_units_q(scope, units, field: str = "pk") -> models.Q:
     )
 
 
-class UnitQuerySet(models.QuerySet):
+def area_units(qs, user, scope) -> models.Q:
+    """Hook: the units of the user's areas (territorial units and units answering for points there)."""
+    return _area_units_q(scope, qs.model.objects)
+
+
+def area_people(qs, user, scope) -> models.Q | None:
+    """Hook: people of the units of the user's areas, and anyone holding a duty in those areas."""
+    if not scope.area_ids:
+        return None
+    units_model = qs.model._meta.get_field("unit").related_model
+    people = qs.model.objects
+    return (
+        _area_units_q(scope, units_model.objects, "unit_id")
+        | models.Q(pk__in=people.filter(duties__area_id__in=scope.area_ids).values("pk"))
+        | models.Q(pk__in=people.filter(duties__point__area_id__in=scope.area_ids).values("pk"))
+    )
+
+
+def member_groups(qs, user, scope) -> models.Q | None:
+    """Hook: the special groups one of the user's units is a member of."""
+    if not scope.unit_ids:
+        return None
+    through = qs.model.member_units.through
+    return models.Q(pk__in=through.objects.filter(unit_id__in=scope.unit_ids).values("specialgroup_id"))
+
+
+# Changes are district-wide (admin and office) for every registry model.
+DISTRICT_CHANGES = [everything(SEES_ALL)]
+
+
+class UnitQuerySet(RestrictedQuerySet):
+    policy = Policy(
+        view=[everything(SEES_ALL), rows(units("pk", groups=True)), rows(hook(area_units))],
+        otherwise=DISTRICT_CHANGES,
+    )
+
     def active(self):
         return self.filter(is_active=True)
 
@@ -50,35 +97,30 @@ class UnitQuerySet(models.QuerySet):
             | models.Q(code__icontains=text)
         )
 
-    def restrict(self, user, action: str = "view"):
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action != "view":
-            return self.none()
-        units = self.model.objects
-        return self.filter(
-            models.Q(pk__in=scope.unit_ids | scope.group_unit_ids) | _area_units_q(scope, units)
-        )
+
+class SpecialGroupQuerySet(RestrictedQuerySet):
+    policy = Policy(
+        view=[
+            everything(SEES_ALL),
+            rows(groups("pk")),
+            rows(units("lead_unit_id")),
+            rows(hook(member_groups)),
+        ],
+        otherwise=DISTRICT_CHANGES,
+    )
 
 
-class SpecialGroupQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action != "view":
-            return self.none()
-        through = self.model.member_units.through
-        member_of = through.objects.filter(unit_id__in=scope.unit_ids).values("specialgroup_id")
-        return self.filter(
-            models.Q(pk__in=scope.group_ids)
-            | models.Q(lead_unit_id__in=scope.unit_ids)
-            | models.Q(pk__in=member_of)
-        )
+class PersonQuerySet(RestrictedQuerySet):
+    policy = Policy(
+        view=[
+            everything(SEES_ALL),
+            rows(units("unit_id", groups=True)),
+            rows(hook(area_people)),
+            rows(person("pk")),
+        ],
+        otherwise=DISTRICT_CHANGES,
+    )
 
-
-class PersonQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
@@ -89,21 +131,3 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(
             models.Q(name__icontains=text) | models.Q(phone__icontains=text) | models.Q(title__icontains=text)
         )
-
-    def restrict(self, user, action: str = "view"):
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action != "view":
-            return self.none()
-        units = self.model._meta.get_field("unit").related_model.objects
-        q = models.Q(unit_id__in=scope.unit_ids | scope.group_unit_ids) | _area_units_q(
-            scope, units, "unit_id"
-        )
-        if scope.person_id:
-            q |= models.Q(pk=scope.person_id)
-        if scope.area_ids:
-            people = self.model.objects
-            q |= models.Q(pk__in=people.filter(duties__area_id__in=scope.area_ids).values("pk"))
-            q |= models.Q(pk__in=people.filter(duties__point__area_id__in=scope.area_ids).values("pk"))
-        return self.filter(q)

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wenming.core.roles import is_office
 from wenming.org.models import Person, SpecialGroup, Unit
 
 UNIT_FIELDS = ("code", "name", "short_name", "level", "parent", "contact_phone", "address", "is_active")
@@ -26,7 +27,7 @@ def ensure_can_change(actor, model) -> None:
     if actor is None:
         return
     # restrict(actor, "change") is district-wide or nothing for the registries: the same test as sees_all.
-    if not actor.scope().sees_all("change"):
+    if not is_office(actor):
         raise PermissionDenied(_("您没有修改此类数据的权限。"))
 
 

@@ -7,7 +7,19 @@ from django.db.models import Q
 from django.utils import timezone
 
 from wenming.accounts.choices import Role
+from wenming.core import roles
 from wenming.core.appendonly import AppendOnlyQuerySet
+from wenming.core.policy import (
+    OFFICE,
+    SEES_ALL,
+    Policy,
+    RestrictedQuerySet,
+    areas,
+    everything,
+    holds,
+    rows,
+    through,
+)
 from wenming.participation.choices import LINKED_STATES, PUBLIC_REPORT_EVENTS, ReportState
 
 MERGE_DEPTH = 5  # merge chains followed in SQL (public.MAX_CHAIN in Python; real chains are 1–2 long)
@@ -16,14 +28,21 @@ AREA_ROLES = frozenset({Role.STREET, Role.COMMUNITY, Role.GRID})
 
 def can_see_contact(user) -> bool:
     """Reporter name/phone/e-mail: the office (and admin) call reporters back; nobody else needs them."""
-    return bool(user and getattr(user, "is_authenticated", False) and user.scope().sees_all("change"))
+    return roles.is_office(user)
 
 
 def can_triage(user) -> bool:
-    return can_see_contact(user)
+    return roles.is_office(user)
 
 
-class ReportQuerySet(models.QuerySet):
+class ReportQuerySet(RestrictedQuerySet):
+    # Office/admin: all (and only they change); leader/auditor: read all; street/community/grid staff: read
+    # the reports in their area subtrees; everyone else nothing.
+    policy = Policy(
+        view=[everything(SEES_ALL), rows(areas("area_id"), who=holds(*AREA_ROLES))],
+        otherwise=[everything(SEES_ALL)],
+    )
+
     def pending(self):
         """The triage queue (待审核)."""
         return self.filter(state=ReportState.PENDING)
@@ -105,31 +124,12 @@ class ReportQuerySet(models.QuerySet):
             "suggested_unit",
         )
 
-    def restrict(self, user, action: str = "view"):
-        """Office/admin: all (and only they change); leader/auditor: read all; street/community/grid staff:
-        read the reports in their area subtrees; everyone else nothing."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action != "view":
-            return self.none()
-        if scope.roles & AREA_ROLES and scope.area_ids:
-            return self.filter(area_id__in=scope.area_ids)
-        return self.none()
 
+class ReportEventQuerySet(RestrictedQuerySet, AppendOnlyQuerySet):
+    policy = Policy(view=[rows(through("report", "view", values=False))])
 
-class ReportEventQuerySet(AppendOnlyQuerySet):
     def public(self):
         return self.filter(kind__in=PUBLIC_REPORT_EVENTS)
-
-    def restrict(self, user, action: str = "view"):
-        from wenming.participation.models import Report
-
-        if action != "view":
-            return self.none()
-        return self.filter(report__in=Report.objects.restrict(user, "view"))
 
 
 class PointsEntryQuerySet(AppendOnlyQuerySet):
@@ -140,7 +140,9 @@ class PointsEntryQuerySet(AppendOnlyQuerySet):
         return self.aggregate(total=models.Sum("points"))["total"] or 0
 
 
-class ClassifierModelQuerySet(models.QuerySet):
+class ClassifierModelQuerySet(RestrictedQuerySet):
+    policy = Policy(otherwise=[everything(OFFICE)])
+
     def active(self):
         return self.filter(is_active=True)
 
@@ -148,18 +150,10 @@ class ClassifierModelQuerySet(models.QuerySet):
         """The model that answers predictions: the newest active one."""
         return self.active().order_by("-created_at", "-id").first()
 
-    def restrict(self, user, action: str = "view"):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self if user.scope().sees_all("change") else self.none()
 
+class Open311ClientQuerySet(RestrictedQuerySet):
+    # API keys are the office's business only (issued, listed and revoked by admin/office).
+    policy = Policy(otherwise=[everything(OFFICE)])
 
-class Open311ClientQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True, revoked_at__isnull=True)
-
-    def restrict(self, user, action: str = "view"):
-        """API keys are the office's business only (issued, listed and revoked by admin/office)."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self if user.scope().sees_all("change") else self.none()

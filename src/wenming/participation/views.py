@@ -20,6 +20,7 @@ from wenming.accounts import audit
 from wenming.cases.models import Case
 from wenming.core.media import file_response
 from wenming.core.mixins import FilteredListView
+from wenming.core.roles import holds, is_reader
 from wenming.participation import classifier, exports, public, services
 from wenming.participation.choices import ReportState
 from wenming.participation.duplicates import duplicate_candidates, duplicate_threshold
@@ -60,8 +61,7 @@ class ReaderRequiredMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         if user.is_authenticated:
-            scope = user.scope()
-            if not (scope.sees_all("view") or scope.roles & {"street", "community", "grid"}):
+            if not (is_reader(user) or holds(user, "street", "community", "grid")):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -6,54 +6,55 @@
 - everyone else sees nothing (404).
 """
 
-from django.db import models
+from django.db.models import Q
+
+from wenming.core.policy import OFFICE, SEES_ALL, Policy, RestrictedQuerySet, everything, holds, owner, rows
+
+INSPECTOR = holds("inspector")
 
 
-def _is_inspector(scope) -> bool:
-    return "inspector" in scope.roles
+def _published() -> Q:
+    from wenming.planning.choices import PlanState
+
+    return Q(state=PlanState.PUBLISHED)
 
 
-class VisitRuleQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action == "view" and _is_inspector(scope):
-            return self
-        return self.none()
+def _of_published_plan() -> Q:
+    from wenming.planning.choices import PlanState
+
+    return Q(plan__state=PlanState.PUBLISHED)
 
 
-class DayPlanQuerySet(models.QuerySet):
+class VisitRuleQuerySet(RestrictedQuerySet):
+    policy = Policy(view=[everything(SEES_ALL), everything(INSPECTOR)], otherwise=[everything(SEES_ALL)])
+
+
+class DayPlanQuerySet(RestrictedQuerySet):
+    # Inspectors see the published plans they have a route in.
+    policy = Policy(
+        view=[everything(SEES_ALL), rows(owner("routes__members"), who=INSPECTOR, only=_published)],
+        otherwise=[everything(SEES_ALL)],
+        distinct=True,
+    )
+
     def published(self):
         from wenming.planning.choices import PlanState
 
         return self.filter(state=PlanState.PUBLISHED)
 
-    def restrict(self, user, action: str = "view"):
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action == "view" and _is_inspector(scope):
-            return self.published().filter(routes__members=user).distinct()
-        return self.none()
 
+class RouteQuerySet(RestrictedQuerySet):
+    # Inspectors see (and skip stops on) their own routes of published plans.
+    policy = Policy(
+        view=[everything(SEES_ALL), rows(owner("members"), who=INSPECTOR, only=_of_published_plan)],
+        skip=[
+            everything(OFFICE, only=_of_published_plan),
+            rows(owner("members"), who=INSPECTOR, only=_of_published_plan),
+        ],
+        otherwise=[everything(SEES_ALL)],
+    )
 
-class RouteQuerySet(models.QuerySet):
     def of_published_plans(self):
         from wenming.planning.choices import PlanState
 
         return self.filter(plan__state=PlanState.PUBLISHED)
-
-    def restrict(self, user, action: str = "view"):
-        scope = user.scope()
-        if action == "skip":
-            if scope.sees_all("change"):
-                return self.of_published_plans()
-            if _is_inspector(scope):
-                return self.of_published_plans().filter(members=user)
-            return self.none()
-        if scope.sees_all(action):
-            return self
-        if action == "view" and _is_inspector(scope):
-            return self.of_published_plans().filter(members=user)
-        return self.none()

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wenming.core.roles import is_inspector, is_office
 from wenming.planning import risk, rules, solver
 from wenming.planning.choices import PlanState, StopState, TravelMode
 from wenming.planning.models import DayPlan, Route, Stop, VisitRule
@@ -42,7 +43,7 @@ class TeamSpec:
 
 
 def _require_office(actor) -> None:
-    if not actor.scope().sees_all("change"):
+    if not is_office(actor):
         raise PermissionDenied(_("只有文明办可以编排巡查计划。"))
 
 
@@ -103,7 +104,7 @@ def _teams(specs: Sequence[TeamSpec]) -> list[solver.Team]:
         if not 1 <= len(members) <= 2:
             raise PlanningError(_("每个小组应有一至两名测评员。"))
         for user in members:
-            if not isinstance(user, User) or "inspector" not in user.scope().roles:
+            if not isinstance(user, User) or not is_inspector(user):
                 raise PlanningError(_("小组成员必须是测评员：%(u)s") % {"u": user})
             if user.pk in seen:
                 raise PlanningError(_("测评员不能同时在两个小组：%(u)s") % {"u": user})

@@ -12,17 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from wenming.core.roles import is_inspector, is_office, is_reader
 from wenming.planning import services
 from wenming.planning.forms import PlanForm, VisitRuleForm
 from wenming.planning.models import DayPlan, Route, Stop, VisitRule
 
 
-def _is_office(user) -> bool:
-    return user.scope().sees_all("change")
-
-
 def _require_view_all(user) -> None:
-    if not user.scope().sees_all("view"):
+    if not is_reader(user):
         raise Http404
 
 
@@ -39,7 +36,7 @@ class PlanListView(LoginRequiredMixin, View):
         )
         page = Paginator(plans, 25).get_page(request.GET.get("page"))
         return render(
-            request, "planning/plan_list.html", {"page_obj": page, "can_change": _is_office(request.user)}
+            request, "planning/plan_list.html", {"page_obj": page, "can_change": is_office(request.user)}
         )
 
 
@@ -47,7 +44,7 @@ class PlanCreateView(LoginRequiredMixin, View):
     template = "planning/plan_form.html"
 
     def _check(self, request):
-        if not _is_office(request.user):
+        if not is_office(request.user):
             raise Http404
 
     def get(self, request):
@@ -141,14 +138,14 @@ class PlanDetailView(LoginRequiredMixin, View):
             "plan": plan,
             "routes": routes,
             "routes_json": _route_json(routes),
-            "can_change": _is_office(request.user),
+            "can_change": is_office(request.user),
         }
         return render(request, "planning/plan_detail.html", context)
 
 
 class PlanPublishView(LoginRequiredMixin, View):
     def post(self, request, pk):
-        if not _is_office(request.user):
+        if not is_office(request.user):
             raise Http404
         plan = get_object_or_404(DayPlan.objects.restrict(request.user, "change"), pk=pk)
         try:
@@ -190,8 +187,7 @@ class MyRouteView(LoginRequiredMixin, View):
     """今日路线: the inspector's route of today's published plan (or an empty state)."""
 
     def get(self, request):
-        scope = request.user.scope()
-        if "inspector" not in scope.roles:
+        if not is_inspector(request.user):
             raise Http404
         route = (
             Route.objects.restrict(request.user, "view")
@@ -250,7 +246,7 @@ class VisitRuleListView(LoginRequiredMixin, View):
             for t in PointType.objects.order_by("order", "code")
         ]
         return render(
-            request, "planning/rule_list.html", {"rows": rows, "can_change": _is_office(request.user)}
+            request, "planning/rule_list.html", {"rows": rows, "can_change": is_office(request.user)}
         )
 
 
@@ -260,7 +256,7 @@ class VisitRuleEditView(LoginRequiredMixin, View):
     def _type(self, request, pk):
         from wenming.standards.models import PointType
 
-        if not _is_office(request.user):
+        if not is_office(request.user):
             raise Http404
         return get_object_or_404(PointType, pk=pk)
 

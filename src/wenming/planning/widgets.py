@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from wenming.core.roles import is_inspector
 from wenming.core.widgets import register
 
 NEXT_STOPS = 3
@@ -17,7 +18,7 @@ def todays_route(user) -> dict | None:
     from wenming.planning.choices import StopState
     from wenming.planning.models import Route
 
-    if "inspector" not in user.scope().roles:
+    if not is_inspector(user):
         return None
     route = (
         Route.objects.restrict(user, "view")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wenming.core.roles import is_reader
 from wenming.geo.models import Point
 from wenming.inspections.models import Inspection, Round
 from wenming.scoring import live
@@ -345,8 +346,7 @@ def loss_rows(loss_set: LossSet, user, *, criterion=None, category=None, theme: 
 
 
 def _allowed_points(user, ids: set[int]) -> set[int]:
-    scope = user.scope()
-    if scope.sees_all("view") or scope.sees_all_points:
+    if is_reader(user) or user.scope().sees_all_points:
         return ids
     return set(Point.objects.restrict(user, "view").filter(pk__in=ids).values_list("pk", flat=True))
 

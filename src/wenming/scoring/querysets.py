@@ -5,11 +5,24 @@ points behind a figure are visible only within the user's point scope (`geo.Poin
 never changed: the only write is `services.freeze_round`, so `restrict(user, "change")` is empty.
 """
 
-from django.db import models
 from django.db.models import OuterRef, Subquery
 
+from wenming.core.policy import (
+    ALL_POINTS,
+    READERS,
+    SEES_ALL,
+    SIGNED_IN,
+    Policy,
+    RestrictedQuerySet,
+    everything,
+    rows,
+    through,
+)
 
-class ScoreSnapshotQuerySet(models.QuerySet):
+
+class ScoreSnapshotQuerySet(RestrictedQuerySet):
+    policy = Policy(view=[everything(SIGNED_IN)])
+
     def current(self):
         """The latest version of each round's snapshot (a re-closed round gets a new version)."""
         latest = (
@@ -23,34 +36,16 @@ class ScoreSnapshotQuerySet(models.QuerySet):
     def of_kind(self, kind: str):
         return self.filter(round__kind=kind)
 
-    def restrict(self, user, action: str = "view"):
-        if action == "view" and user.is_authenticated:
-            return self
-        return self.none()
 
+class SnapshotPointQuerySet(RestrictedQuerySet):
+    policy = Policy(view=[everything(READERS), everything(ALL_POINTS), rows(through("point", "view"))])
 
-class SnapshotPointQuerySet(models.QuerySet):
     def failed(self):
         return self.filter(passed=False, score__isnull=False)
 
-    def restrict(self, user, action: str = "view"):
-        if action != "view" or not user.is_authenticated:
-            return self.none()
-        scope = user.scope()
-        if scope.sees_all("view") or scope.sees_all_points:
-            return self
-        from wenming.geo.models import Point
 
-        return self.filter(point__in=Point.objects.restrict(user, "view").values("pk"))
+class DeductionThemeQuerySet(RestrictedQuerySet):
+    policy = Policy(view=[everything(SIGNED_IN)], otherwise=[everything(SEES_ALL)])
 
-
-class DeductionThemeQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
-
-    def restrict(self, user, action: str = "view"):
-        if not user.is_authenticated:
-            return self.none()
-        if action == "view":
-            return self
-        return self if user.scope().sees_all(action) else self.none()

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wenming.core.roles import is_office
 from wenming.inspections.choices import RoundState
 from wenming.inspections.models import Round
 from wenming.scoring import live
@@ -177,7 +178,7 @@ def _clean_codes(codes) -> list[str]:
 
 
 def _require_change(actor) -> None:
-    if actor is None or not actor.is_authenticated or not actor.scope().sees_all("change"):
+    if not is_office(actor):
         raise PermissionDenied(_("只有文明办可以维护易扣分点主题。"))
 
 

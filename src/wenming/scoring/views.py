@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from wenming.core.dbrouter import ReplicaReadsMixin
+from wenming.core.roles import is_office
 from wenming.geo.choices import AreaLevel
 from wenming.geo.models import Area, Point
 from wenming.org.models import Unit
@@ -403,7 +404,7 @@ class ThemeListView(LoginRequiredMixin, View):
 
     def get(self, request):
         themes = DeductionTheme.objects.restrict(request.user, "view")
-        can_edit = request.user.scope().sees_all("change")
+        can_edit = is_office(request.user)
         from wenming.standards.models import ProblemCategory
 
         names = dict(ProblemCategory.objects.values_list("code", "name"))
@@ -416,7 +417,7 @@ class _ThemeEdit(LoginRequiredMixin, View):
 
     def theme(self, request, pk):
         if pk is None:
-            if not request.user.scope().sees_all("change"):
+            if not is_office(request.user):
                 raise PermissionDenied(_("只有文明办可以维护易扣分点主题。"))
             return None
         return get_object_or_404(DeductionTheme.objects.restrict(request.user, "change"), pk=pk)

@@ -3,14 +3,13 @@ office edits it (admin and office: `scope.sees_all("change")`)."""
 
 from django.db import models
 
+from wenming.core.policy import SEES_ALL, SIGNED_IN, Policy, RestrictedQuerySet, everything
 
-class _OfficeEditsAll(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if action == "view":
-            return self
-        return self if user.scope().sees_all(action) else self.none()
+PUBLIC_OFFICE_EDITS = Policy(view=[everything(SIGNED_IN)], otherwise=[everything(SEES_ALL)])
+
+
+class _OfficeEditsAll(RestrictedQuerySet):
+    policy = PUBLIC_OFFICE_EDITS
 
 
 class StandardSetQuerySet(_OfficeEditsAll):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from wenming.core.mixins import can_change
+from wenming.core.roles import is_office
 from wenming.standards.choices import GradingRule, Method
 from wenming.standards.filtersets import (
     CriterionFilterSet,
@@ -55,7 +55,7 @@ class _FilteredListView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
-        context["can_change"] = can_change(self.request.user)
+        context["can_change"] = is_office(self.request.user)
         return context
 
 
@@ -107,7 +107,7 @@ class StandardDetailView(LoginRequiredMixin, DetailView):
             .with_criterion_counts(standard_set)
             .order_by("order", "code"),
             blocks=standard_set.blocks.prefetch_related("point_types").order_by("code"),
-            can_change=can_change(self.request.user),
+            can_change=is_office(self.request.user),
         )
         return context
 
@@ -298,7 +298,7 @@ class StandardImportView(LoginRequiredMixin, View):
     template_name = "standards/standard_import.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_change(request.user):
+        if request.user.is_authenticated and not is_office(request.user):
             raise PermissionDenied(_("只有系统管理员和文明办可以导入测评体系。"))
         return super().dispatch(request, *args, **kwargs)
 

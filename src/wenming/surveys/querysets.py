@@ -16,9 +16,20 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-
-def _signed_in(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
+from wenming.core.policy import (
+    OFFICE,
+    SEES_ALL,
+    SIGNED_IN,
+    Policy,
+    RestrictedQuerySet,
+    both,
+    everything,
+    hook,
+    owner,
+    rows,
+    through,
+)
+from wenming.core.roles import is_inspector, is_reader, signed_in
 
 
 def _count_of(model, field: str, *, aggregate=Count, of: str = "pk"):
@@ -32,25 +43,22 @@ def _count_of(model, field: str, *, aggregate=Count, of: str = "pk"):
     return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
 
 
-class QuestionnaireQuerySet(models.QuerySet):
+def _waves_seen(qs, user, scope) -> Q:
+    """Hook: the questionnaires of the waves the user sees."""
+    from wenming.surveys.models import Wave
+
+    return Q(pk__in=Wave.objects.restrict(user, "view").values("questionnaire_id"))
+
+
+class QuestionnaireQuerySet(RestrictedQuerySet):
+    policy = Policy(view=[everything(SEES_ALL), rows(hook(_waves_seen))], otherwise=[everything(SEES_ALL)])
+
     def with_counts(self):
         from wenming.surveys.models import Question, Wave
 
         return self.annotate(
             question_count=_count_of(Question, "questionnaire"), wave_count=_count_of(Wave, "questionnaire")
         )
-
-    def restrict(self, user, action: str = "view"):
-        if not _signed_in(user):
-            return self.none()
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action == "view":
-            from wenming.surveys.models import Wave
-
-            return self.filter(pk__in=Wave.objects.restrict(user, "view").values("questionnaire_id"))
-        return self.none()
 
 
 def _interviewer_q(user, scope) -> Q:
@@ -60,7 +68,33 @@ def _interviewer_q(user, scope) -> Q:
     return q
 
 
-class WaveQuerySet(models.QuerySet):
+def interviewed_waves(qs, user, scope) -> Q:
+    """Hook: the waves the user interviews for (named interviewer, or inspector on a wave open to inspectors),
+    as a subquery so the many-valued join does not repeat rows."""
+    return Q(pk__in=qs.model.objects.filter(_interviewer_q(user, scope)).values("pk"))
+
+
+def _open() -> Q:
+    from wenming.surveys.choices import WaveState
+
+    return Q(state=WaveState.OPEN)
+
+
+def _opened() -> Q:
+    from wenming.surveys.choices import WaveState
+
+    return ~Q(state=WaveState.DRAFT)
+
+
+class WaveQuerySet(RestrictedQuerySet):
+    # view: readers see all, interviewers their opened waves; collect: open waves, office or interviewers;
+    # change: office.
+    policy = Policy(
+        view=[everything(SEES_ALL), rows(hook(interviewed_waves), only=_opened)],
+        collect=[everything(OFFICE, only=_open), rows(hook(interviewed_waves), only=_open)],
+        otherwise=[everything(SEES_ALL)],
+    )
+
     def open(self):
         from wenming.surveys.choices import WaveState
 
@@ -80,38 +114,12 @@ class WaveQuerySet(models.QuerySet):
             target_total=_count_of(Stratum, "wave", aggregate=Sum, of="target"),
         )
 
-    def restrict(self, user, action: str = "view"):
-        """view: readers see all, interviewers their opened waves; collect: open waves, office or interviewers;
-        change: office."""
-        from wenming.surveys.choices import WaveState
-
-        if not _signed_in(user):
-            return self.none()
-        scope = user.scope()
-        if action == "collect":
-            base = self.filter(state=WaveState.OPEN)
-            if scope.sees_all("change"):
-                return base
-            mine = self.model.objects.filter(_interviewer_q(user, scope)).values("pk")
-            return base.filter(pk__in=mine)
-        if scope.sees_all(action):
-            return self
-        if action == "view":
-            mine = (
-                self.model.objects.exclude(state=WaveState.DRAFT)
-                .filter(_interviewer_q(user, scope))
-                .values("pk")
-            )
-            return self.filter(pk__in=mine)
-        return self.none()
-
 
 def may_use_surveys(user) -> bool:
     """Readers, the office, inspectors and named interviewers have survey pages; others get 403."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return False
-    scope = user.scope()
-    if scope.sees_all("view") or "inspector" in scope.roles:
+    if is_reader(user) or is_inspector(user):
         return True
     return user.survey_waves.exists()
 
@@ -124,19 +132,27 @@ class StratumQuerySet(models.QuerySet):
         return self.annotate(responses_count=_count_of(Response, "stratum"))
 
 
-class ResponseQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
-        if not _signed_in(user):
-            return self.none()
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action == "view":
-            return self.filter(interviewer=user)
-        return self.none()
+class ResponseQuerySet(RestrictedQuerySet):
+    policy = Policy(view=[everything(SEES_ALL), rows(owner("interviewer"))], otherwise=[everything(SEES_ALL)])
 
 
-class TrainingSessionQuerySet(models.QuerySet):
+def audience_sessions(qs, user, scope) -> Q:
+    """Hook: sessions whose audience includes a unit the user may see (`Unit.restrict`) or their own unit, or
+    that they attended (as a subquery: the audience is many-valued)."""
+    from wenming.org.models import Person, Unit
+
+    q = Q(audience_units__in=Unit.objects.restrict(user, "view").values("pk"))
+    if scope.person_id:
+        q |= Q(attendances__person_id=scope.person_id)
+        q |= Q(audience_units__in=Person.objects.filter(pk=scope.person_id).values("unit_id"))
+    return Q(pk__in=qs.model.objects.filter(q).values("pk"))
+
+
+class TrainingSessionQuerySet(RestrictedQuerySet):
+    policy = Policy(
+        view=[everything(SEES_ALL), rows(hook(audience_sessions))], otherwise=[everything(SEES_ALL)]
+    )
+
     def with_counts(self):
         """Annotate `present_count` and `attendance_count`."""
         from wenming.surveys.choices import AttendanceStatus
@@ -157,56 +173,30 @@ class TrainingSessionQuerySet(models.QuerySet):
     def in_year(self, year: int):
         return self.filter(date__year=year)
 
-    def restrict(self, user, action: str = "view"):
-        if not _signed_in(user):
-            return self.none()
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action != "view":
-            return self.none()
-        from wenming.org.models import Person, Unit
 
-        q = Q(audience_units__in=Unit.objects.restrict(user, "view").values("pk"))
-        if scope.person_id:
-            q |= Q(attendances__person_id=scope.person_id)
-            q |= Q(audience_units__in=Person.objects.filter(pk=scope.person_id).values("unit_id"))
-        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+class AttendanceQuerySet(RestrictedQuerySet):
+    # The attendance rows of the sessions and the people the user may see.
+    policy = Policy(
+        view=[everything(SEES_ALL), rows(both(through("session", "view"), through("person", "view")))],
+        otherwise=[everything(SEES_ALL)],
+    )
 
-
-class AttendanceQuerySet(models.QuerySet):
     def present(self):
         from wenming.surveys.choices import AttendanceStatus
 
         return self.filter(status=AttendanceStatus.PRESENT)
 
-    def restrict(self, user, action: str = "view"):
-        if not _signed_in(user):
-            return self.none()
-        scope = user.scope()
-        if scope.sees_all(action):
-            return self
-        if action != "view":
-            return self.none()
-        from wenming.org.models import Person
-        from wenming.surveys.models import TrainingSession
 
-        return self.filter(
-            session__in=TrainingSession.objects.restrict(user, "view").values("pk"),
-            person__in=Person.objects.restrict(user, "view").values("pk"),
-        )
+def _published_example() -> Q:
+    return Q(is_published=True)
 
 
-class ExampleQuerySet(models.QuerySet):
+class ExampleQuerySet(RestrictedQuerySet):
+    # Every signed-in user sees published examples; the office also sees drafts and changes them.
+    policy = Policy(
+        view=[everything(OFFICE), everything(SIGNED_IN, only=_published_example)],
+        otherwise=[everything(OFFICE)],
+    )
+
     def published(self):
         return self.filter(is_published=True)
-
-    def restrict(self, user, action: str = "view"):
-        if not _signed_in(user):
-            return self.none()
-        scope = user.scope()
-        if scope.sees_all("change"):
-            return self
-        if action == "view":
-            return self.published()
-        return self.none()

@@ -3,6 +3,7 @@
 from rest_framework.permissions import BasePermission
 
 from wenming.accounts.choices import Role
+from wenming.core.roles import has_role
 
 
 class HasRole(BasePermission):
@@ -14,7 +15,7 @@ class HasRole(BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        return user.scope().has_role(*self.roles)
+        return has_role(user, *self.roles)
 
     @classmethod
     def of(cls, *roles: str) -> type["HasRole"]:

@@ -12,11 +12,12 @@ from wenming.cases.models import Case, CaseEvent, CasePhoto, KpiFormula, Routing
 from wenming.cases.workflow import available_actions
 from wenming.core.api.serializers import IdField, PhotoSerializer
 from wenming.core.choices import CoordSystem
+from wenming.core.roles import is_office
 
 
 def can_see_reporter(user) -> bool:
     """Reporter name/phone are private: the office (and admin) call reporters back; nobody else needs them."""
-    return bool(user and user.is_authenticated and user.scope().sees_all("change"))
+    return is_office(user)
 
 
 class CaseListSerializer(serializers.ModelSerializer):

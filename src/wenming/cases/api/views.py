@@ -23,6 +23,7 @@ from wenming.cases.models import Case, CaseEvent, KpiFormula, RoutingRule
 from wenming.cases.recurrence import duplicate_candidates
 from wenming.cases.workflow import TransitionError
 from wenming.core.api.parsers import JSONObjectParser
+from wenming.core.roles import is_office
 from wenming.org.api.base import ScopedViewSetMixin, api_validation_error
 
 
@@ -288,7 +289,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     )
     @action(detail=False, methods=["post"], url_path="bulk-dispatch")
     def bulk_dispatch(self, request):
-        if not request.user.scope().sees_all("change"):
+        if not is_office(request.user):
             raise exceptions.PermissionDenied("只有文明办可以批量派遣。")
         ser = s.CaseBulkDispatchSerializer(data=request.data)
         ser.is_valid(raise_exception=True)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wenming.cases.models import KpiFormula, RoutingRule
+from wenming.core.roles import is_office
 
 RULE_FIELDS = (
     "name", "priority", "is_active", "category", "top_category", "point_type", "area", "special_group", "unit",
@@ -15,7 +16,7 @@ RULE_FIELDS = (
 
 
 def _ensure_office(actor) -> None:
-    if actor is not None and not actor.scope().sees_all("change"):
+    if actor is not None and not is_office(actor):
         raise PermissionDenied(_("只有文明办可以修改此项配置。"))
 
 

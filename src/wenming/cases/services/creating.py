@@ -21,6 +21,7 @@ from wenming.cases.recurrence import find_recurrence
 from wenming.cases.routing import route
 from wenming.cases.services.photos import attach_photos, process_photos
 from wenming.core.choices import CoordSystem
+from wenming.core.roles import has_role
 
 S = CaseState
 # Roles that may put a new case on the books (citizens come in through participation with actor=None).
@@ -51,7 +52,7 @@ def allocate_code(at: datetime.datetime) -> str:
 
 
 def can_create(actor) -> bool:
-    return actor is None or bool(actor.scope().roles & CREATOR_ROLES) or actor.is_superuser
+    return actor is None or has_role(actor, *CREATOR_ROLES)
 
 
 def _street_of(area):

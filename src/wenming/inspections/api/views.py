@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from wenming.core.api.parsers import JSONObjectParser
+from wenming.core.roles import is_office
 from wenming.inspections import services
 from wenming.inspections.api.serializers import (
     CopyRoundSerializer,
@@ -103,7 +104,7 @@ class RoundViewSet(
         return Response(RoundSerializer(self.get_queryset().get(pk=round_.pk)).data, status=code)
 
     def create(self, request, *args, **kwargs):
-        if not request.user.scope().sees_all("change"):
+        if not is_office(request.user):
             raise PermissionDenied(_("只有文明办可以管理测评轮次。"))
         write = RoundWriteSerializer(data=request.data)
         write.is_valid(raise_exception=True)
@@ -135,7 +136,7 @@ class RoundViewSet(
     def preview(self, request, pk=None):
         """The points the plan and seed draw now (publishing draws the same)."""
         round_ = self.get_object()
-        if not request.user.scope().sees_all("change"):
+        if not is_office(request.user):
             raise PermissionDenied(_("只有文明办可以管理测评轮次。"))
         draw = services.draw_round(round_)
         data = {

@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wenming.core.roles import is_office
 from wenming.inspections.models import Campaign
 
 
 def _check(actor) -> None:
-    scope = actor.scope() if getattr(actor, "is_authenticated", False) else None
-    if scope is None or not scope.sees_all("change"):
+    if not is_office(actor):
         raise PermissionDenied(_("只有文明办可以设置限时行动。"))
 
 

@@ -32,6 +32,7 @@ from wenming.accounts.choices import Role
 from wenming.cases import services as case_services
 from wenming.cases.choices import CaseState, ReopenReason, Severity
 from wenming.cases.models import Case
+from wenming.core.roles import has_role, is_office
 from wenming.core.workcal import add_working_time
 from wenming.inspections.choices import RecheckPriority, RecheckState
 from wenming.inspections.models import Recheck, RecheckPolicy
@@ -119,8 +120,7 @@ def _tell_inspectors(count: int) -> None:
 
 
 def _may_recheck(actor) -> bool:
-    scope = actor.scope()
-    return scope.sees_all("change") or scope.has_role(Role.INSPECTOR)
+    return is_office(actor) or has_role(actor, Role.INSPECTOR)
 
 
 def record_recheck(

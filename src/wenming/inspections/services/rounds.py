@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wenming.core.roles import is_office
 from wenming.inspections import sampling
 from wenming.inspections.choices import RoundKind, RoundState, TaskState
 from wenming.inspections.models import Round, RoundInspector, Task
@@ -20,7 +21,7 @@ def _require_office(actor, round_=None) -> None:
     if round_ is not None:
         if not Round.objects.restrict(actor, "view").filter(pk=round_.pk).exists():
             raise NotFound(_("轮次不存在。"))
-    if not actor.scope().sees_all("change"):
+    if not is_office(actor):
         raise PermissionDenied(_("只有文明办可以管理测评轮次。"))
 
 

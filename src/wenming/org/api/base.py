@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, permissions
 
+from wenming.core.roles import is_office
+
 
 class OfficeWritesPermission(permissions.BasePermission):
     """Anyone signed in may read (scoped); only district-wide writers (admin, office) may write."""
@@ -21,7 +23,7 @@ class OfficeWritesPermission(permissions.BasePermission):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
-        return request.user.scope().sees_all("change")
+        return is_office(request.user)
 
 
 def api_validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:

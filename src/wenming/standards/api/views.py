@@ -9,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from wenming.core.roles import is_office
 from wenming.standards.api.serializers import (
     CriterionSerializer,
     PointTypeSerializer,
@@ -90,7 +91,7 @@ class StandardSetViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_(self, request):
-        if not request.user.scope().sees_all("change"):
+        if not is_office(request.user):
             raise PermissionDenied("只有系统管理员和文明办可以导入测评体系。")
         form = StandardImportRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response as ApiResponse
 
+from wenming.core.roles import is_reader
 from wenming.surveys import services
 from wenming.surveys.api.serializers import (
     EstimateSerializer,
@@ -49,7 +50,7 @@ ERRORS = {
 
 
 def _reader(request) -> None:
-    if not request.user.scope().sees_all("view"):
+    if not is_reader(request.user):
         raise PermissionDenied("只有文明办、领导和审计人员可以查看。")
 
 

@@ -4,7 +4,7 @@ with a Chinese message and a `code`), `PermissionDenied` (wrong role) or `NotFou
 scope: 404), and write nothing.
 """
 
-from wenming.surveys.services.common import NotFound, SurveyError, is_office
+from wenming.surveys.services.common import NotFound, SurveyError
 from wenming.surveys.services.examples import (
     add_example_photos,
     create_example,
@@ -79,7 +79,6 @@ __all__ = [
     "delete_session",
     "design_summary",
     "is_locked",
-    "is_office",
     "keyed_hash",
     "move_question",
     "open_wave",

@@ -3,6 +3,8 @@
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from wenming.core.roles import is_office_or_system
+
 
 class SurveyError(ValidationError):
     """A refused write with a Chinese message; `code` tells a phone or an API client what happened
@@ -13,13 +15,9 @@ class NotFound(ObjectDoesNotExist):
     """The object is outside the actor's scope: the web layer answers 404 so its existence is not revealed."""
 
 
-def is_office(actor) -> bool:
-    """The system (`actor=None`, the demo and commands) and admin/office users."""
-    return actor is None or actor.scope().sees_all("change")
-
-
 def require_office(actor, message: str | None = None) -> None:
-    if not is_office(actor):
+    """The system (`actor=None`, the demo and commands) and admin/office users may go on."""
+    if not is_office_or_system(actor):
         raise PermissionDenied(message or _("只有文明办可以进行此操作。"))
 
 

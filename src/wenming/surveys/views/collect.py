@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 
 from wenming.accounts.lockout import client_ip
 from wenming.core import views as core_views
+from wenming.core.roles import is_inspector, is_office
 from wenming.geo.models import Area
 from wenming.surveys import services
 from wenming.surveys.choices import AgeBand, Occupation, Residence, StratumLevel, WaveState
@@ -51,8 +52,7 @@ def form_context(wave: Wave, strata) -> dict:
 
 def is_interviewer(user, wave: Wave) -> bool:
     """The office, inspectors (when the wave is open to them) and the wave's named interviewers."""
-    scope = user.scope()
-    if scope.sees_all("change") or ("inspector" in scope.roles and wave.open_to_inspectors):
+    if is_office(user) or (is_inspector(user) and wave.open_to_inspectors):
         return True
     return wave.interviewers.filter(pk=user.pk).exists()
 

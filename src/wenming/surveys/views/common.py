@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from wenming.core.roles import is_office, is_reader
 from wenming.surveys.querysets import may_use_surveys
 from wenming.surveys.services import SurveyError
 
@@ -21,14 +22,6 @@ def page_of(request, queryset, size: int = PAGE_SIZE):
 def list_template(request, name: str) -> str:
     """The whole page, or only its table partial for an htmx request (filters, pagination)."""
     return f"{name}#table" if request.htmx and not request.htmx.boosted else name
-
-
-def is_office(user) -> bool:
-    return user.is_authenticated and user.scope().sees_all("change")
-
-
-def is_reader(user) -> bool:
-    return user.is_authenticated and user.scope().sees_all("view")
 
 
 def require_office(user) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from wenming.core.media import open_or_404
+from wenming.core.roles import is_reader
 from wenming.inspections.exports import xlsx_response
 from wenming.surveys import services
 from wenming.surveys.choices import ATTENDANCE_BADGE, EXAMPLE_KIND_BADGE, AttendanceStatus
@@ -307,7 +308,7 @@ class QuizTakeView(LoginRequiredMixin, View):
                 )
             )
         results = []
-        if is_office(request.user) or request.user.scope().sees_all("view"):
+        if is_office(request.user) or is_reader(request.user):
             results = list(quiz.attempts.select_related("person__unit").order_by("-submitted_at")[:500])
         return {"quiz": quiz, "session": quiz.session, "questions": quiz.questions.order_by("order", "pk"),
                 "mine": mine, "results": results, "client_id": uuid.uuid4(), **extra}  # fmt: skip
