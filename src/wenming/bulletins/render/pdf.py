@@ -3,7 +3,12 @@
 The CJK font is a local TrueType collection referenced by @font-face with a file URL
 (`settings.BULLETIN_PDF_FONT`, default WenQuanYi Micro Hei from Debian's fonts-wqy-microhei, which the
 Makefile's apt list installs); the configured official font names come first, so a machine that has them
-uses them. Photos are read from MEDIA_ROOT through file URLs.
+uses them. WeasyPrint subsets it with HarfBuzz (`libharfbuzz-subset0`, in the Makefile's apt list) and falls
+back to fontTools, several times slower on a CJK collection, when that library is missing (`font_subsetter()`).
+
+Photos are embedded as their print copies (`render.photos`: downscaled once to print resolution and kept in
+the default storage), fetched through the storage API by a URL fetcher that serves `wm-storage:` URLs and local
+files only (no network).
 """
 
 from __future__ import annotations
@@ -11,10 +16,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 
+from wenming.bulletins.render import photos as print_photos
 from wenming.bulletins.render.document import Outline, Section, Table, heading_label
 
 DEFAULT_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
@@ -65,15 +73,27 @@ def _section(s: Section, index: int) -> _Section:
     )
 
 
-def _photo_url(relative: str) -> str:
-    path = Path(settings.MEDIA_ROOT) / relative
-    return path.resolve().as_uri() if relative and path.is_file() else ""
+STORAGE_SCHEME = "wm-storage:"
+
+
+def font_subsetter() -> str:
+    """ "harfbuzz" when WeasyPrint can subset fonts with HarfBuzz-Subset (≥ 4.1), else "fonttools"."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    return "harfbuzz" if harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0) else "fonttools"
 
 
 def _photos(outline: Outline) -> list:
+    copies = print_photos.prepare(e.path for _heading, entries in outline.photos for e in entries)
     out = []
     for heading, entries in outline.photos:
-        cells = [{"url": _photo_url(e.path), "caption": e.caption} for e in entries]
+        cells = []
+        for e in entries:
+            copy = copies.get(e.path) or print_photos.PrintCopy(error=print_photos.MISSING)
+            url = STORAGE_SCHEME + quote(copy.name) if copy.name else ""
+            cells.append(
+                {"url": url, "caption": e.caption, "unreadable": copy.error == print_photos.UNREADABLE}
+            )
         if len(cells) % 2:
             cells.append({"url": "", "caption": ""})
         out.append((heading, [cells[i : i + 2] for i in range(0, len(cells), 2)]))
@@ -92,7 +112,25 @@ def html(outline: Outline) -> str:
     )
 
 
+def _fetcher():
+    """WeasyPrint's URL fetcher limited to local files (the font) and `wm-storage:` names read through the
+    default storage (the photos' print copies)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StorageFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith(STORAGE_SCHEME):
+                with default_storage.open(unquote(url[len(STORAGE_SCHEME) :]), "rb") as f:
+                    body = f.read()
+                return URLFetcherResponse(url, body, {"Content-Type": "image/jpeg"})
+            return super().fetch(url, headers)
+
+    return StorageFetcher(allowed_protocols={"file", "data", STORAGE_SCHEME.rstrip(":")})
+
+
 def write_pdf(outline: Outline) -> bytes:
     import weasyprint
 
-    return weasyprint.HTML(string=html(outline), base_url=str(settings.MEDIA_ROOT)).write_pdf()
+    return weasyprint.HTML(
+        string=html(outline), base_url=str(settings.MEDIA_ROOT), url_fetcher=_fetcher()
+    ).write_pdf()
