@@ -7,7 +7,7 @@ and the JPEG kept in the default storage as `print/<ab>/<sha256 of the photo>-<w
 photo's content and the target width, so every later document of any bulletin (DOCX or PDF, in any process or
 on any host sharing the storage) reuses it. A photo no wider than that is kept as it is (a JPEG copied
 unchanged; anything else re-encoded as JPEG). Only Django's storage API is used: the photos and the copies may
-live in object storage.
+live in object storage. Redacting a photo deletes the copies of its old content (`core.printcopies`).
 
 The content hash is the photo's recorded `sha256` (`core.PhotoBase`: the digest of the stored file, so the
 warm path reads no photo at all) when the path is a known case photo, else the digest of the bytes read.
@@ -27,9 +27,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from wenming.core.printcopies import PREFIX, copy_name
+
 PHOTO_WIDTH_CM = 7.4
 DEFAULT_DPI = 150
-PREFIX = "print"
 QUALITY = 85
 MAX_ASPECT = 4  # a copy is at most this many times taller than wide (a panorama strip is cropped by nothing)
 MISSING, UNREADABLE = "missing", "unreadable"
@@ -47,10 +48,6 @@ def print_width(dpi: int | None = None) -> int:
     """Pixels across a printed photo: 7.4 cm at `BULLETIN_PHOTO_DPI` (150 dpi → 437 px)."""
     dpi = dpi or int(getattr(settings, "BULLETIN_PHOTO_DPI", DEFAULT_DPI) or DEFAULT_DPI)
     return max(1, round(PHOTO_WIDTH_CM / 2.54 * dpi))
-
-
-def copy_name(digest: str, width: int) -> str:
-    return f"{PREFIX}/{digest[:2]}/{digest}-{width}.jpg"
 
 
 def downscale(content: bytes, width: int) -> bytes:
