@@ -92,6 +92,29 @@ def _read(storage, name: str) -> bytes | None:
         return None
 
 
+class _Stored:
+    """Which copies are stored, from one listing per folder (`print/ab/`, 256 at most) instead of one look-up
+    per copy (a HEAD request each on object storage)."""
+
+    def __init__(self, storage):
+        self.storage, self.folders, self.saved = storage, {}, {}
+
+    def get(self, name: str) -> str:
+        if name in self.saved:
+            return self.saved[name]
+        folder, _slash, base = name.rpartition("/")
+        if folder not in self.folders:
+            try:
+                self.folders[folder] = set(self.storage.listdir(folder)[1])
+            except (FileNotFoundError, OSError):
+                self.folders[folder] = set()
+        return name if base in self.folders[folder] else ""
+
+    def save(self, name: str, content: bytes) -> str:
+        self.saved[name] = self.storage.save(name, ContentFile(content))
+        return self.saved[name]
+
+
 def prepare(paths, *, width: int | None = None, storage=None) -> dict[str, PrintCopy]:
     """The print copy of every photo path (made now when it is not stored yet)."""
     storage = storage or default_storage
@@ -99,6 +122,7 @@ def prepare(paths, *, width: int | None = None, storage=None) -> dict[str, Print
     wanted = list(dict.fromkeys(p for p in paths if p))
     digests = _known_digests(wanted)
     out: dict[str, PrintCopy] = {}
+    stored = _Stored(storage)
     made = 0
     for path in wanted:
         content = None
@@ -110,8 +134,8 @@ def prepare(paths, *, width: int | None = None, storage=None) -> dict[str, Print
                 continue
             digest = hashlib.sha256(content).hexdigest()
         name = copy_name(digest, width)
-        if storage.exists(name):
-            out[path] = PrintCopy(name)
+        if found := stored.get(name):
+            out[path] = PrintCopy(found)
             continue
         if content is None:
             content = _read(storage, path)
@@ -124,7 +148,7 @@ def prepare(paths, *, width: int | None = None, storage=None) -> dict[str, Print
             logger.warning("bulletin photo %s is not a readable image", path)
             out[path] = PrintCopy(error=UNREADABLE)
             continue
-        out[path] = PrintCopy(storage.save(name, ContentFile(copy)))
+        out[path] = PrintCopy(stored.save(name, copy))
         made += 1
     if made:
         logger.info("made %d print copies of bulletin photos (%d px wide)", made, width)
