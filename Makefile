@@ -43,20 +43,23 @@ install: $(VENV)/.installed node_modules/.installed
 	$(BIN)/wenming compile_translations
 
 # System packages the tests need: Debian chromium (Playwright drives it; never `playwright install`),
-# CJK fonts for PDFs and screenshots, poppler to render PDFs to images.
+# CJK fonts for PDFs and screenshots, HarfBuzz's subsetter (WeasyPrint subsets the CJK font with it; without
+# it, it falls back to fontTools, several times slower), poppler to render PDFs to images.
+HB_SUBSET_MISSING = ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset\.so\.0'
 $(APT_STAMP): | $(BIN)/python
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi wenquanyi || ! command -v pdftoppm >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi wenquanyi || ! command -v pdftoppm >/dev/null || $(HB_SUBSET_MISSING); then \
 	  echo "Installing system test dependencies (apt-get)…"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei poppler-utils >/dev/null; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei libharfbuzz-subset0 poppler-utils >/dev/null; \
 	fi
 	@touch $@
 
-# The Chinese TrueType font PDF bulletins and demo photos are drawn with (installed when missing and root).
+# The Chinese TrueType font PDF bulletins and demo photos are drawn with, and HarfBuzz's subsetter that
+# WeasyPrint embeds it with (installed when missing and root).
 fonts:
-	@if ! fc-list 2>/dev/null | grep -qi wenquanyi; then \
-	  if [ "$$(id -u)" = 0 ]; then echo "Installing fonts-wqy-microhei (apt-get)…"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
-	  else echo "NOTE: PDF bulletins need a Chinese font: sudo apt-get install fonts-wqy-microhei"; fi; \
+	@if ! fc-list 2>/dev/null | grep -qi wenquanyi || $(HB_SUBSET_MISSING); then \
+	  if [ "$$(id -u)" = 0 ]; then echo "Installing fonts-wqy-microhei libharfbuzz-subset0 (apt-get)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei libharfbuzz-subset0 >/dev/null; \
+	  else echo "NOTE: PDF bulletins need a Chinese font and HarfBuzz's subsetter: sudo apt-get install fonts-wqy-microhei libharfbuzz-subset0"; fi; \
 	fi
 
 # --- running ------------------------------------------------------------------------------------------

@@ -288,6 +288,8 @@ BULLETIN_HEADING_FONT = env("WENMING_BULLETIN_HEADING_FONT", "黑体")
 BULLETIN_SUBHEADING_FONT = env("WENMING_BULLETIN_SUBHEADING_FONT", "楷体_GB2312")
 # A CJK TrueType font for the PDF (Debian fonts-wqy-microhei, in the Makefile's apt list).
 BULLETIN_PDF_FONT = env("WENMING_BULLETIN_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+# Photos print 7.4 cm wide in the DOCX/PDF, from copies made once at this resolution (150 dpi = 437 px).
+BULLETIN_PHOTO_DPI = int(env("WENMING_BULLETIN_PHOTO_DPI", "150"))
 
 # --- problem cases (wenming.cases) ----------------------------------------------------------------------
 CASE_DISPATCH_HOURS = float(env("WENMING_CASE_DISPATCH_HOURS", "1"))  # register + dispatch, working hours

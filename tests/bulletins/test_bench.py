@@ -21,7 +21,12 @@ def test_bulletin_benchmarks_render_the_scaled_month(media):
     assert (files["params"]["problems"], files["params"]["photos"]) == (50, 20)
     assert files["params"]["docx_bytes"] > 10_000
     pdf = bench.monthly_pdf(ctx)
-    assert pdf["params"]["problems"] == 50 and pdf["params"]["pdf_bytes"] > 10_000
+    params = pdf["params"]
+    assert tuple(pdf) == RESULT_KEYS and pdf["value"] > 0 and pdf["baseline"] > 0
+    # 100 problems of their own month, a before and an after photo each, printed from 437 px copies
+    assert (params["problems"], params["photos"], params["print_width_px"]) == (100, 200, 437)
+    assert params["print_copies_deleted_before_cold"] >= 200 and params["cold_s"] > 0 and params["cpu_s"] > 0
+    assert params["font_subsetter"] == "harfbuzz" and params["pdf_bytes"] > 100_000
 
 
 @pytest.mark.django_db

@@ -98,26 +98,30 @@ def test_the_local_disk_stays_the_default_and_the_proxy_still_gets_the_path(clie
     assert response.status_code == 200 and response["X-Sendfile"] == str(tmp_path / name)
 
 
+@pytest.mark.django_db  # print copies look up the photos' recorded digests
 def test_pdf_and_word_bulletins_read_their_photos_from_the_bucket(s3):
     from docx import Document
 
     from wenming.bulletins.render import pdf, word
+    from wenming.bulletins.render import photos as print_photos
 
     name = default_storage.save("photos/cases/d.jpg", ContentFile(jpeg((64, 48))))
-    url = pdf._photo_url(name)
-    assert url == f"wenming-media:{name}"
-    assert pdf._photo_url("photos/cases/none.jpg") == ""
-    assert pdf.url_fetcher().fetch(url).read() == jpeg((64, 48))
+    copies = print_photos.prepare([name, "photos/cases/none.jpg"])
+    copy = copies[name]
+    assert copy.name and default_storage.exists(copy.name)  # the print copy is in the bucket too
+    assert copies["photos/cases/none.jpg"].error == print_photos.MISSING
+    url = pdf.STORAGE_SCHEME + copy.name
+    assert pdf._fetcher().fetch(url).read() == jpeg((64, 48))  # narrower than print width: kept byte for byte
 
     doc = Document()
     cell = doc.add_table(rows=1, cols=1).cell(0, 0)
     entry = types.SimpleNamespace(path=name, caption="整改前")
-    word._photo_cell(cell, entry, "Normal", word._Images(doc))
+    word._photo_cell(cell, entry, "Normal", word._Images(doc), copies)
     blobs = [p.blob for p in doc.part.package.parts if p.partname.startswith("/word/media/")]
     assert blobs == [jpeg((64, 48))]
     missing = doc.add_table(rows=1, cols=1).cell(0, 0)
     word._photo_cell(
-        missing, types.SimpleNamespace(path="photos/x.jpg", caption=""), "Normal", word._Images(doc)
+        missing, types.SimpleNamespace(path="photos/x.jpg", caption=""), "Normal", word._Images(doc), copies
     )
     assert "照片文件缺失" in missing.text
 

@@ -143,6 +143,31 @@ def test_redaction_replaces_the_photo_its_thumbnail_and_the_cases_copy(
     assert original not in stored_digests(settings.MEDIA_ROOT)  # the unredacted file is gone everywhere
 
 
+def test_redaction_deletes_the_bulletins_print_copies_of_the_unredacted_photo(
+    world, settings, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from wenming.bulletins.render import photos as print_photos
+    from wenming.cases.models import CasePhoto
+
+    report = services.accept_report(
+        submit(world, photos=[jpeg(size=(1024, 768)), jpeg(size=(320, 240))]), actor=world.office
+    )
+    big, small = sorted(report.photos.all(), key=lambda p: -p.width)
+    originals = {p.sha256 for p in (big, small)}
+    copies = print_photos.prepare(CasePhoto.objects.filter(case=report.case).values_list("image", flat=True))
+    assert len({c.name for c in copies.values()}) == 2 and all(c.name for c in copies.values())
+    assert all(default_storage.exists(c.name) for c in copies.values())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.redact_photo(big, actor=world.office, boxes=[[0, 0, 1, 1]])
+        services.redact_photo(small, actor=world.office, boxes=[[0, 0, 1, 1]])
+    assert not any(default_storage.exists(c.name) for c in copies.values())
+    assert not originals & stored_digests(settings.MEDIA_ROOT)  # the 320 px copy was the original's bytes
+    again = print_photos.prepare(CasePhoto.objects.filter(case=report.case).values_list("image", flat=True))
+    assert all(c.name and c.name not in {x.name for x in copies.values()} for c in again.values())
+
+
 # --- evidence photos: signed links, proxy ---------------------------------------------------------------------
 
 

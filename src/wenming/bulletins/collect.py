@@ -289,7 +289,9 @@ def _with_rows(qs):
 
 
 def _photo_path(photo) -> str:
-    return (photo.thumbnail.name if photo.thumbnail else "") or photo.image.name
+    """The stored photo itself: the documents print its copy at print resolution (`render.photos`); the 320 px
+    thumbnail, which earlier snapshots name, is too coarse for 7.4 cm on paper (110 dpi)."""
+    return photo.image.name or (photo.thumbnail.name if photo.thumbnail else "")
 
 
 def _place(case: Case) -> str:

@@ -3,14 +3,17 @@
 The CJK font is a local TrueType collection referenced by @font-face with a file URL
 (`settings.BULLETIN_PDF_FONT`, default WenQuanYi Micro Hei from Debian's fonts-wqy-microhei, which the
 Makefile's apt list installs); the configured official font names come first, so a machine that has them
-uses them. Photos are read through the storage API (the disk or the bucket, wenming.core.storage): the HTML
-names them `wenming-media:<name>` and the URL fetcher opens them from `default_storage`.
+uses them. WeasyPrint subsets it with HarfBuzz (`libharfbuzz-subset0`, in the Makefile's apt list) and falls
+back to fontTools, several times slower on a CJK collection, when that library is missing (`font_subsetter()`).
+
+Photos are embedded as their print copies (`render.photos`: downscaled once to print resolution and kept in
+the default storage), fetched through the storage API by a URL fetcher that serves `wm-storage:` URLs and local
+files only (no network).
 """
 
 from __future__ import annotations
 
 import logging
-import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -18,9 +21,11 @@ from urllib.parse import quote, unquote
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
+from wenming.bulletins.render import photos as print_photos
 from wenming.bulletins.render.document import Outline, Section, Table, heading_label
-from wenming.core.storage import read_bytes
 
 DEFAULT_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 # WeasyPrint reports every layout step at INFO; bulletins only want its warnings in the worker's log.
@@ -41,6 +46,14 @@ class _Table:
     empty: str
     percent_widths: list[float]
     is_wide: bool = False
+    body: str = ""  # the <tr> rows, escaped here: a template loop per cell costs more than the rest of it
+
+
+def _rows_html(rows: list[list[str]]) -> str:
+    """The rows as HTML, escaped exactly as the template's autoescape does."""
+    return mark_safe(  # noqa: S308 - every cell is escaped
+        "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    )
 
 
 @dataclass
@@ -56,7 +69,14 @@ def _table(t: Table) -> _Table:
     t = t.printed()
     total = sum(t.widths) or 1
     return _Table(
-        t.caption, t.header, t.rows, t.note, t.empty, [round(w / total * 100, 2) for w in t.widths], t.is_wide
+        t.caption,
+        t.header,
+        t.rows,
+        t.note,
+        t.empty,
+        [round(w / total * 100, 2) for w in t.widths],
+        t.is_wide,
+        _rows_html(t.rows),
     )
 
 
@@ -70,49 +90,27 @@ def _section(s: Section, index: int) -> _Section:
     )
 
 
-MEDIA_SCHEME = "wenming-media:"
+STORAGE_SCHEME = "wm-storage:"
 
 
-def _photo_url(relative: str) -> str:
-    return MEDIA_SCHEME + quote(relative) if relative and default_storage.exists(relative) else ""
+def font_subsetter() -> str:
+    """ "harfbuzz" when WeasyPrint can subset fonts with HarfBuzz-Subset (≥ 4.1), else "fonttools"."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
-
-def _stored(url: str) -> tuple[bytes, str]:
-    name = unquote(url[len(MEDIA_SCHEME) :])
-    content = read_bytes(default_storage, name)
-    if content is None:
-        raise FileNotFoundError(name)
-    return content, mimetypes.guess_type(name)[0] or "image/jpeg"
-
-
-def url_fetcher():
-    """WeasyPrint's fetcher, plus `wenming-media:<name>`: a stored photo read through `default_storage`."""
-    import weasyprint
-
-    if hasattr(weasyprint, "URLFetcher"):  # WeasyPrint >= 68: a fetcher class
-
-        class Fetcher(weasyprint.URLFetcher):
-            def fetch(self, url, headers=None):
-                if url.startswith(MEDIA_SCHEME):
-                    content, mime_type = _stored(url)
-                    return weasyprint.urls.URLFetcherResponse(url, content, {"Content-Type": mime_type})
-                return super().fetch(url, headers)
-
-        return Fetcher()
-
-    def fetch(url, *args, **kwargs):  # older WeasyPrint: a function returning a dict
-        if url.startswith(MEDIA_SCHEME):
-            content, mime_type = _stored(url)
-            return {"string": content, "mime_type": mime_type}
-        return weasyprint.default_url_fetcher(url, *args, **kwargs)
-
-    return fetch
+    return "harfbuzz" if harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0) else "fonttools"
 
 
 def _photos(outline: Outline) -> list:
+    copies = print_photos.prepare(e.path for _heading, entries in outline.photos for e in entries)
     out = []
     for heading, entries in outline.photos:
-        cells = [{"url": _photo_url(e.path), "caption": e.caption} for e in entries]
+        cells = []
+        for e in entries:
+            copy = copies.get(e.path) or print_photos.PrintCopy(error=print_photos.MISSING)
+            url = STORAGE_SCHEME + quote(copy.name) if copy.name else ""
+            cells.append(
+                {"url": url, "caption": e.caption, "unreadable": copy.error == print_photos.UNREADABLE}
+            )
         if len(cells) % 2:
             cells.append({"url": "", "caption": ""})
         out.append((heading, [cells[i : i + 2] for i in range(0, len(cells), 2)]))
@@ -131,7 +129,25 @@ def html(outline: Outline) -> str:
     )
 
 
+def _fetcher():
+    """WeasyPrint's URL fetcher limited to local files (the font) and `wm-storage:` names read through the
+    default storage (the photos' print copies)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StorageFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith(STORAGE_SCHEME):
+                with default_storage.open(unquote(url[len(STORAGE_SCHEME) :]), "rb") as f:
+                    body = f.read()
+                return URLFetcherResponse(url, body, {"Content-Type": "image/jpeg"})
+            return super().fetch(url, headers)
+
+    return StorageFetcher(allowed_protocols={"file", "data", STORAGE_SCHEME.rstrip(":")})
+
+
 def write_pdf(outline: Outline) -> bytes:
     import weasyprint
 
-    return weasyprint.HTML(string=html(outline), url_fetcher=url_fetcher()).write_pdf()
+    return weasyprint.HTML(
+        string=html(outline), base_url=str(settings.MEDIA_ROOT), url_fetcher=_fetcher()
+    ).write_pdf()

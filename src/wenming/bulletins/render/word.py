@@ -16,7 +16,6 @@ import io
 import re
 from xml.sax.saxutils import escape
 
-from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -34,12 +33,12 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from wenming.bulletins.render import photos as print_photos
 from wenming.bulletins.render.document import Outline, Section, Table, heading_label
-from wenming.core.storage import read_bytes
 
 RED = RGBColor(0xC0, 0x00, 0x00)
 CONTENT_WIDTH_CM = 21.0 - 2.8 - 2.6
-PHOTO_WIDTH_CM = 7.4
+PHOTO_WIDTH_CM = print_photos.PHOTO_WIDTH_CM
 
 
 def _east_asian(style_or_run_element, name: str) -> None:
@@ -234,8 +233,8 @@ class _Images:
         self.by_sha1: dict[str, tuple[str, ImagePart]] = {}
         self.shape_id = 10_000
 
-    def inline(self, path_or_stream, width):
-        image = Image.from_file(path_or_stream)
+    def inline(self, content: bytes, width):
+        image = Image.from_blob(content)
         found = self.by_sha1.get(image.sha1)
         if found is None:
             partname = PackURI(f"/word/media/wm-photo-{len(self.by_sha1) + 1}.{image.ext}")
@@ -247,16 +246,18 @@ class _Images:
         return CT_Inline.new_pic_inline(self.shape_id, rid, image_part.image.filename, cx, cy)
 
 
-def _photo_cell(cell, entry, style_id: str, images: _Images) -> None:
+def _photo_cell(cell, entry, style_id: str, images: _Images, copies: dict) -> None:
     p = cell.paragraphs[0]._p
     p.style = style_id
-    content = read_bytes(default_storage, entry.path)  # the disk or the bucket (wenming.core.storage)
+    copy = copies.get(entry.path) or print_photos.PrintCopy(error=print_photos.MISSING)
     r = p.add_r()
-    if content is not None:
+    if copy.name:
         try:
-            r.add_drawing(images.inline(io.BytesIO(content), Cm(PHOTO_WIDTH_CM)))
+            r.add_drawing(images.inline(print_photos.read(copy), Cm(PHOTO_WIDTH_CM)))
         except Exception:  # noqa: BLE001 - a damaged image must not stop the document
             r.text = _("（照片无法读取）")
+    elif copy.error == print_photos.UNREADABLE:
+        r.text = _("（照片无法读取）")
     else:
         r.text = _("（照片文件缺失）")
     caption = cell._tc.add_p()
@@ -271,6 +272,7 @@ def _photos(doc, outline: Outline, styles: dict, progress) -> None:
     _para(doc, _("附件"), styles["h1"])
     _para(doc, _("问题照片（整改前 / 整改后）"), styles["caption"])
     images = _Images(doc)
+    copies = print_photos.prepare(e.path for _heading, entries in outline.photos for e in entries)
     for heading, entries in outline.photos:
         _para(doc, heading, styles["note"]).paragraph_format.keep_with_next = True
         rows = (len(entries) + 1) // 2
@@ -282,7 +284,7 @@ def _photos(doc, outline: Outline, styles: dict, progress) -> None:
             for c in range(2):
                 k = r * 2 + c
                 if k < len(entries):
-                    _photo_cell(t.cell(r, c), entries[k], styles["photo"], images)
+                    _photo_cell(t.cell(r, c), entries[k], styles["photo"], images, copies)
         if progress is not None:
             progress(len(entries))
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from wenming.core.choices import CoordSystem
 from wenming.core.photos import ProcessedPhoto
+from wenming.core.printcopies import delete_copies_of as delete_print_copies_of
 from wenming.participation.choices import (
     PointsReason,
     ReportEventKind,
@@ -307,5 +308,12 @@ def redact_photo(photo: ReportPhoto, *, actor, hidden: bool = False, boxes=(), a
         photo.save(update_fields=["is_hidden", "redactions", "redacted"])
         _event(photo.report, ReportEventKind.PHOTO_REDACTED, at=at, actor=actor,
                data={"photo_id": photo.pk, "hidden": hidden, "boxes": len(boxes)})  # fmt: skip
-        transaction.on_commit(lambda: [storage.delete(name) for storage, name in old_files])
+        old_digest = previous_sha if boxes else ""
+
+        def delete_unredacted():
+            for storage, name in old_files:
+                storage.delete(name)
+            delete_print_copies_of(old_digest)  # the documents' print copies of the unredacted content
+
+        transaction.on_commit(delete_unredacted)
     return photo
