@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from wenming.accounts.choices import Role
 from wenming.accounts.models import Membership, User
+from wenming.core.api.serializers import BlankableEmailField
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -83,6 +84,7 @@ class PersonRefSerializer(RefSerializer):
 
 class UserSerializer(serializers.ModelSerializer):
     person = PersonRefSerializer(read_only=True, allow_null=True)
+    email = BlankableEmailField(read_only=True)
     memberships = serializers.SerializerMethodField()
 
     class Meta:
@@ -120,7 +122,7 @@ class UserCreateSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
     display_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = BlankableEmailField(required=False, default="")
     person = serializers.IntegerField(required=False, allow_null=True)
 
     def validate_person(self, value):
