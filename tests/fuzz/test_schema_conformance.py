@@ -41,7 +41,12 @@ REQUESTS = [
     ("leader", "GET", "/api/v1/dashboard/leader/", {}, {}, None, 200),
     ("office", "GET", "/api/v1/geo/areas/", {}, {}, None, 200),
     ("office", "GET", "/api/v1/geo/areas/", {}, {"format": "geojson"}, None, 200),
+    ("unit", "GET", "/api/v1/geo/areas/", {}, {"format": "geojson", "parent": 784739}, None, 400),  # as geo+json
     ("office", "GET", "/api/v1/geo/areas/{id}/", {"id": lambda w: w.objects["other_street"].parent_id}, {}, None, 200),
+    (
+        "office", "GET", "/api/v1/geo/areas/{id}/", {"id": lambda w: w.objects["street"].pk}, {"format": "geojson"},
+        None, 200,
+    ),  # fmt: skip
     ("office", "GET", "/api/v1/geo/areas/geojson/", {}, {}, None, 200),
     ("office", "GET", "/api/v1/geo/points/", {}, {}, None, 200),
     ("office", "GET", "/api/v1/geo/points/{id}/", {"id": lambda w: _point(w, 1)}, {}, None, 200),

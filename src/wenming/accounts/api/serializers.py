@@ -21,6 +21,30 @@ class TokenSerializer(serializers.Serializer):
     )
 
 
+class ApiTokenSerializer(serializers.Serializer):
+    """An API token as its holder and the administrators see it: whose, issued, expiry — never the key."""
+
+    user = serializers.IntegerField(source="user_id", help_text="令牌持有人（用户编号）；吊销时用它")
+    username = serializers.CharField(source="user.username")
+    display_name = serializers.CharField(source="user.display_name")
+    issued_at = serializers.DateTimeField(source="created")
+    expires_at = serializers.SerializerMethodField()
+    expired = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True, help_text="到期时间；不限期为 null"))
+    def get_expires_at(self, token):
+        from wenming.accounts.services import token_expires_at
+
+        expires = token_expires_at(token)
+        return serializers.DateTimeField().to_representation(expires) if expires else None
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_expired(self, token) -> bool:
+        from wenming.accounts.services import token_expired
+
+        return token_expired(token)
+
+
 class RefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)

@@ -50,8 +50,15 @@ def document_errors(result, generator, request, public):
                 continue
             responses = operation.setdefault("responses", {})
             description = (responses.get("400") or {}).get("description") or "请求有误"
-            responses["400"] = {
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}},
-                "description": description,
+            # DRF renders an error with the renderer the request chose: `?format=geojson` gets its 400 as
+            # application/geo+json, so every JSON media type of the success answers is listed too.
+            media_types = {"application/json"} | {
+                media_type
+                for code, response in responses.items()
+                if str(code).startswith("2")
+                for media_type in (response.get("content") or {})
+                if media_type.split(";")[0].endswith("json")
             }
+            ref = {"schema": {"$ref": "#/components/schemas/ApiError"}}
+            responses["400"] = {"content": {m: ref for m in sorted(media_types)}, "description": description}
     return result

@@ -47,6 +47,15 @@ class AreaViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return AreaDetailSerializer if self.action == "retrieve" else AreaSerializer
 
+    @extend_schema(
+        responses={
+            (200, "application/json"): AreaDetailSerializer,
+            (200, "application/geo+json"): AreaDetailSerializer,  # ?format=geojson: the same object
+        }
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
     def _wants_geojson(self) -> bool:
         renderer = getattr(self.request, "accepted_renderer", None)
         return getattr(renderer, "format", "") == "geojson"
