@@ -169,6 +169,7 @@ def run_case(part: str, app: InProcessApp, case, role: str, world, failures: dic
     from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
     app.exceptions.clear()
+    world.restore_token(role)  # a generated DELETE /tokens/{id}/ may have revoked the caller's own token
     response = case.call(app=app, headers=world.headers(role))
     STATS.requests[part] += 1
     label = f"{role} {case.method} {case.path}"

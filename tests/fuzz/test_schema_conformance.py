@@ -55,6 +55,11 @@ REQUESTS = [
     ("office", "GET", "/api/v1/org/units/", {}, {}, None, 200),
     ("office", "GET", "/api/v1/org/units/{id}/", {"id": lambda w: w.objects["bureau"].pk}, {}, None, 200),
     ("office", "POST", "/api/v1/org/units/", {}, {}, {"code": "FZ-NEW", "name": "区新设局", "level": "district"}, 201),
+    # a field named like the rule error's `code`: its errors are a list under the same key
+    (
+        "office", "POST", "/api/v1/org/units/", {}, {}, lambda w: {"code": w.objects["bureau"].code, "name": "重名",
+        "level": "district"}, 400,
+    ),  # fmt: skip
     # a partial update once left out every name whose object is missing (DRF skips defaults when partial)
     ("office", "PATCH", "/api/v1/org/units/{id}/", {"id": lambda w: w.objects["bureau"].pk}, {}, {"address": "湖里大道"}, 200),
     ("office", "PATCH", "/api/v1/org/units/{id}/", {"id": lambda w: w.objects["bureau"].pk}, {}, {"level": "x"}, 400),

@@ -27,12 +27,14 @@ API_ERROR = {
         '(nested for nested fields); the body could not be read — `{"detail": "…"}`; a standard file did not '
         'import — `{"detail": "…", "problems": [{"sheet", "row", "column", "message"}]}`.'
     ),
+    # Untyped on purpose: a model field may share a name with them (a unit's `code`), and its field errors are
+    # then a list under the same key.
     "properties": {
-        "error": {"type": "string", "description": "业务规则拒绝时的中文说明"},
-        "code": {"type": "string", "description": "业务规则的代码"},
-        "detail": {"type": "string"},
+        "error": {"description": "业务规则拒绝时的中文说明（字符串）"},
+        "code": {"description": "业务规则的代码（字符串）；或名为 code 的字段的错误列表"},
+        "detail": {"description": "无法读取请求时的说明（字符串）"},
         "non_field_errors": {"type": "array", "items": {"type": "string"}},
-        "problems": {"type": "array", "items": {"type": "object"}},
+        "problems": {"description": "测评体系导入的问题列表"},
     },
     "additionalProperties": True,
 }
