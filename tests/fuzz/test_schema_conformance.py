@@ -134,3 +134,26 @@ def test_no_schema_deviation_is_tolerated():
     from pathlib import Path
 
     assert not (Path(harness.__file__).parent / "known_gaps.py").exists()
+
+
+def test_a_timeline_event_without_a_person_names_no_actor(fuzz_world):
+    """`actor_name` was `source="actor.__str__"`: for an event the system wrote (no actor) DRF called `__str__`
+    on None and answered "<method-wrapper '__str__' of NoneType object …>"; now it is null."""
+    from django.utils import timezone
+    from schemathesis.specs.openapi.checks import response_schema_conformance
+
+    from wenming.cases.choices import EventKind
+    from wenming.cases.models import CaseEvent
+
+    case = fuzz_world.objects["cases"][0]
+    CaseEvent.objects.create(
+        case=case, kind=EventKind.REMINDED, actor=None, at=timezone.now(), note="系统提醒"
+    )
+    operation = schema()["/api/v1/cases/{id}/events/"]["GET"]
+    request = operation.Case(path_parameters={"id": case.pk})
+    with InProcessApp() as app:
+        response = request.call(app=app, headers=fuzz_world.headers("office"))
+    assert response.status_code == 200
+    system = [row for row in response.json() if row["note"] == "系统提醒"]
+    assert len(system) == 1 and system[0]["actor"] is None and system[0]["actor_name"] is None
+    request.validate_response(response, checks=[response_schema_conformance])
