@@ -356,6 +356,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One documented error body for every operation (core.api.schema.document_errors), after the enum hook.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "wenming.core.api.schema.document_errors",
+    ],
     # The schema and Swagger UI (/api/schema/, /api/docs/) for signed-in users and token holders only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Choice sets whose field names collide across apps ("level", "status", "post") get stable names.

@@ -108,3 +108,28 @@ def test_reporter_views_exports_and_out_of_scope_requests_are_audited(world, cli
     denied = AuditEvent.objects.get(action=AuditAction.DENIED)
     assert denied.actor == world.other_street_user and denied.target == f"/cases/{mine.pk}/"
     assert denied.detail["status"] == 404
+
+
+def test_only_real_denials_are_audited_not_misses_of_ids_that_name_nothing(world, client):
+    """A signed-in user reaching a case outside their scope (web and API) or a role refused an action is a
+    denial; the same URLs with an id that names no case are ordinary misses."""
+    from rest_framework.authtoken.models import Token
+
+    mine = new_case(world, reporter_name="王某", reporter_phone="13800000000")
+    missing = mine.pk + 1000
+    client.force_login(world.other_street_user)
+    assert client.get(f"/cases/{mine.pk}/").status_code == 404  # exists, out of scope
+    assert client.get(f"/cases/{missing}/").status_code == 404  # names nothing
+    client.logout()
+    token = Token.objects.create(user=world.other_street_user).key
+    api = {"HTTP_AUTHORIZATION": f"Token {token}"}
+    assert client.get(f"/api/v1/cases/{mine.pk}/", **api).status_code == 404
+    assert client.get(f"/api/v1/cases/{missing}/", **api).status_code == 404
+    assert client.get(f"/api/v1/cases/{missing}/events/", **api).status_code == 404
+    assert client.get("/api/v1/users/", **api).status_code == 403  # a role refused
+
+    denied = sorted(AuditEvent.objects.filter(action=AuditAction.DENIED).values_list("target", flat=True))
+    assert denied == sorted([f"/cases/{mine.pk}/", f"/api/v1/cases/{mine.pk}/", "/api/v1/users/"])
+    assert set(AuditEvent.objects.filter(action=AuditAction.DENIED).values_list("actor", flat=True)) == {
+        world.other_street_user.pk
+    }

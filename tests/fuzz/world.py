@@ -52,6 +52,13 @@ class World:
     objects: dict = field(default_factory=dict)  # name → row, for targeted tests
     leaf_category_id: int = 0
 
+    def restore_token(self, role: str) -> None:
+        """Give the role its token back if a request revoked it, so the rest of the run is not all 401s."""
+        key = self.tokens.get(role)
+        if key and not Token.objects.filter(key=key).exists():
+            Token.objects.filter(user=self.users[role]).delete()
+            Token.objects.create(user=self.users[role], key=key)
+
     def headers(self, role: str) -> dict:
         key = self.tokens.get(role)
         return {"Authorization": f"Token {key}"} if key else {}

@@ -200,3 +200,23 @@ def test_open311_status_filter_costs_the_same_queries_whatever_the_window_holds(
     accepted(world, 3)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/open311/v2/requests.json?status=open&page_size=1")
+
+
+def test_anonymous_public_csv_and_geojson_downloads_are_audited_with_the_address(client, world):
+    from wenming.accounts.choices import AuditAction
+    from wenming.accounts.models import AuditEvent
+
+    accepted(world, 2)
+    assert client.get("/public/reports.csv?page=1", REMOTE_ADDR="203.0.113.7").status_code == 200
+    assert client.get("/public/reports.geojson", REMOTE_ADDR="203.0.113.8").status_code == 200
+    csv, geojson = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("pk")
+    assert (csv.actor, csv.actor_name, csv.ip_address) == (None, "", "203.0.113.7")
+    assert csv.target == "participation.Report:public-csv"
+    assert csv.detail == {"rows": 2, "page": 1, "query": "page=1"}
+    assert (geojson.actor, geojson.ip_address, geojson.target) == (
+        None,
+        "203.0.113.8",
+        "participation.Report:public-geojson",
+    )
+    assert geojson.detail["features"] == 2
+    assert AuditEvent.objects.count() == 2  # one row each, not one more from the middleware

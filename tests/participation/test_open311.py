@@ -370,6 +370,9 @@ def test_get_requests_filters_and_defaults(client, world):
         ("start_date=2026-11-02&end_date=2026-11-01", "end_date 不能早于 start_date。"),
         ("status=pending", "status 只能是 open 或 closed（可用逗号分隔）。"),
         ("page=0", "page 应为正整数。"),
+        # found by `make fuzz`: the default window before end_date overflowed (a 500)
+        ("end_date=0001-01-01", "end_date 超出范围，应在 1900-01-01 至 9998-12-31 之间。"),
+        ("start_date=9999-12-31T23:59:59", "start_date 超出范围，应在 1900-01-01 至 9998-12-31 之间。"),
     ],
 )
 def test_bad_dates_and_filters_are_400(client, world, query, message):

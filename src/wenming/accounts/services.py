@@ -252,6 +252,16 @@ def current_token(user: User):
     return None if token is None or token_expired(token) else token
 
 
+def visible_tokens(user: User):
+    """The API tokens `user` may list and revoke: their own; a system administrator's, everyone's."""
+    from rest_framework.authtoken.models import Token
+
+    tokens = Token.objects.select_related("user").order_by("-created")
+    if user is None or not user.is_authenticated:
+        return tokens.none()
+    return tokens if user.scope().has_role(Role.ADMIN) else tokens.filter(user=user)
+
+
 @transaction.atomic
 def revoke_token(*, actor: User | None, user: User, request=None) -> int:
     """Revoke a user's API token (the user themself, or an administrator); returns how many were removed."""

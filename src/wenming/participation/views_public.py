@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from wenming.accounts import audit
 from wenming.cases.choices import CaseState, PhotoStage
 from wenming.core.media import file_response
 from wenming.participation import exports, public, ratelimit, services
@@ -329,6 +330,8 @@ class PublicExportView(View):
         response["Content-Disposition"] = 'attachment; filename="citizen-reports.csv"'
         if len(rows) > EXPORT_PAGE_ROWS:
             response["X-Next-Page"] = str(page + 1)
+        # open data, but a download of it all the same: recorded with the (usually anonymous) caller's address
+        audit.record(request.user, audit.EXPORT, "participation.Report:public-csv", {"rows": len(rows[:EXPORT_PAGE_ROWS]), "page": page, "query": request.GET.urlencode()[:500]}, request=request)  # fmt: skip
         return response
 
 
@@ -386,6 +389,7 @@ class PublicGeoJsonView(View):
              "color": STATUS_COLOURS.get(PUBLIC_STATUS_BADGE[s], "#8895a7")}
             for s in PublicStatus if s.value in counts
         ]  # fmt: skip
+        audit.record(request.user, audit.EXPORT, "participation.Report:public-geojson", {"features": len(features), "query": request.GET.urlencode()[:500]}, request=request)  # fmt: skip
         return JsonResponse({"type": "FeatureCollection", "features": features, "point_types": legend},
                             json_dumps_params={"ensure_ascii": False})  # fmt: skip
 

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from wenming.accounts.choices import Role
 from wenming.accounts.models import Membership, User
+from wenming.core.api.serializers import BlankableEmailField
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -18,6 +19,30 @@ class TokenSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text=_("过期时间（空 = 永不过期）")
     )
+
+
+class ApiTokenSerializer(serializers.Serializer):
+    """An API token as its holder and the administrators see it: whose, issued, expiry — never the key."""
+
+    user = serializers.IntegerField(source="user_id", help_text="令牌持有人（用户编号）；吊销时用它")
+    username = serializers.CharField(source="user.username")
+    display_name = serializers.CharField(source="user.display_name")
+    issued_at = serializers.DateTimeField(source="created")
+    expires_at = serializers.SerializerMethodField()
+    expired = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True, help_text="到期时间；不限期为 null"))
+    def get_expires_at(self, token):
+        from wenming.accounts.services import token_expires_at
+
+        expires = token_expires_at(token)
+        return serializers.DateTimeField().to_representation(expires) if expires else None
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_expired(self, token) -> bool:
+        from wenming.accounts.services import token_expired
+
+        return token_expired(token)
 
 
 class RefSerializer(serializers.Serializer):
@@ -83,6 +108,7 @@ class PersonRefSerializer(RefSerializer):
 
 class UserSerializer(serializers.ModelSerializer):
     person = PersonRefSerializer(read_only=True, allow_null=True)
+    email = BlankableEmailField(read_only=True)
     memberships = serializers.SerializerMethodField()
 
     class Meta:
@@ -120,7 +146,7 @@ class UserCreateSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
     display_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = BlankableEmailField(required=False, default="")
     person = serializers.IntegerField(required=False, allow_null=True)
 
     def validate_person(self, value):

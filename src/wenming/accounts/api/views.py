@@ -146,3 +146,30 @@ class UserViewSet(
         except DjangoValidationError as exc:
             raise as_drf_error(exc)
         return Response(s.MembershipSerializer(membership).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="API 令牌列表（本人的；系统管理员看全部）"),
+    retrieve=extend_schema(summary="某用户的 API 令牌（本人或系统管理员）"),
+    destroy=extend_schema(summary="吊销 API 令牌（本人或系统管理员；记入审计日志）", responses={204: None}),
+)
+class ApiTokenViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """API tokens by holder (`/tokens/{user}/`): everyone sees and revokes their own, a system administrator
+    everyone's; other tokens are 404. The key itself is never shown (it is given once, at sign-in).
+    Revoking calls `services.revoke_token` (audited)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.ApiTokenSerializer
+    lookup_field = "user"
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return services.visible_tokens(self.request.user)
+
+    def perform_destroy(self, instance):
+        try:
+            services.revoke_token(actor=self.request.user, user=instance.user, request=self.request._request)
+        except DjangoValidationError as exc:  # the service's own rule (only the holder or an administrator)
+            raise as_drf_error(exc)

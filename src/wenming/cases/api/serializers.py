@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from wenming.cases import kpis
-from wenming.cases.choices import CaseSource, ReopenReason, Satisfaction, Severity, VerifyResult
+from wenming.cases.choices import CaseSource, ReopenReason, RoutingStep, Satisfaction, Severity, VerifyResult
 from wenming.cases.models import Case, CaseEvent, CasePhoto, KpiFormula, RoutingRule
 from wenming.cases.workflow import available_actions
 from wenming.core.api.serializers import IdField, PhotoSerializer
@@ -25,9 +25,9 @@ class CaseListSerializer(serializers.ModelSerializer):
     source_label = serializers.CharField(source="get_source_display", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
     top_category_name = serializers.CharField(source="top_category.name", read_only=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
-    person_name = serializers.CharField(source="person.name", read_only=True, default=None)
-    street_name = serializers.CharField(source="street.name", read_only=True, default=None)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
+    person_name = serializers.CharField(source="person.name", read_only=True, allow_null=True)
+    street_name = serializers.CharField(source="street.name", read_only=True, allow_null=True)
     is_overdue = serializers.SerializerMethodField()
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
@@ -52,11 +52,14 @@ class CaseDetailSerializer(CaseListSerializer):
     reporter_name = serializers.SerializerMethodField()
     reporter_phone = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
-    merged_into_code = serializers.CharField(source="merged_into.code", read_only=True, default=None)
+    merged_into_code = serializers.CharField(source="merged_into.code", read_only=True, allow_null=True)
     # plain strings (same values as `state`): one enum name in the schema
     parked_from = serializers.CharField(read_only=True)
     returned_from = serializers.CharField(read_only=True)
-    recurrence_of_code = serializers.CharField(source="recurrence_of.code", read_only=True, default=None)
+    recurrence_of_code = serializers.CharField(source="recurrence_of.code", read_only=True, allow_null=True)
+    # blank until set: "" is a value of these (a read-only model field loses `allow_blank`, so they are declared)
+    routing_step = serializers.ChoiceField(choices=RoutingStep.choices, allow_blank=True, read_only=True)
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, allow_blank=True, read_only=True)
 
     class Meta(CaseListSerializer.Meta):
         fields = [
@@ -72,11 +75,11 @@ class CaseDetailSerializer(CaseListSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_reporter_name(self, obj) -> str | None:
         return obj.reporter_name if can_see_reporter(self.context["request"].user) else None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_reporter_phone(self, obj) -> str | None:
         return obj.reporter_phone if can_see_reporter(self.context["request"].user) else None
 
@@ -167,7 +170,7 @@ class CaseSatisfactionSerializer(CaseNoteSerializer):
 
 class CaseEventSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    actor_name = serializers.CharField(source="actor.__str__", read_only=True, default=None)
+    actor_name = serializers.SerializerMethodField()  # null for events without a person (the system)
     photos = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     from_state = serializers.CharField(read_only=True)
     to_state = serializers.CharField(read_only=True)
@@ -177,6 +180,10 @@ class CaseEventSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "kind_label", "action", "from_state", "to_state", "actor", "actor_name", "at",
                   "note", "data", "photos"]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_actor_name(self, obj) -> str | None:
+        return str(obj.actor) if obj.actor_id else None
 
 
 class CasePhotoSerializer(PhotoSerializer):

@@ -315,14 +315,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     # --- reads of one case ----------------------------------------------------------------------------------
     @extend_schema(responses={200: s.CaseEventSerializer(many=True)}, summary="案件流转记录（时间线）")
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def events(self, request, pk=None):
         case = self.get_object()
         rows = CaseEvent.objects.filter(case=case).select_related("actor").prefetch_related("photos")
         return Response(s.CaseEventSerializer(rows, many=True).data)
 
     @extend_schema(responses={200: s.CasePhotoSerializer(many=True)}, summary="案件照片")
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def photos(self, request, pk=None):
         case = self.get_object()
         return Response(
@@ -332,7 +332,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(
         responses={200: s.CaseDuplicateSerializer(many=True)}, summary="疑似重复的在办案件（附近、同大类）"
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def duplicates(self, request, pk=None):
         case = self.get_object()
         pairs = duplicate_candidates(case, queryset=self.get_queryset())

@@ -33,3 +33,19 @@ class IdField(serializers.IntegerField):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "anyOf": [{"format": "email"}, {"maxLength": 0}],
+        "description": "电子邮箱；未填为空字符串",
+    }
+)
+class BlankableEmailField(serializers.EmailField):
+    """An e-mail address or "" (not given). A plain `EmailField` is documented as `format: email`, which "" does not
+    satisfy, while blank e-mails are valid values of the users' model."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)

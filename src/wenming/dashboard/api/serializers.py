@@ -1,5 +1,6 @@
 """Serializers of the dashboard API (read-only)."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from wenming.dashboard.models import TestDate
@@ -59,6 +60,8 @@ class CaseWeekSerializer(serializers.Serializer):
     new = serializers.IntegerField()
 
 
+# One object, though the view is a viewset's `list`: without `many=False` the schema said array.
+@extend_schema_serializer(many=False)
 class LeaderSummarySerializer(serializers.Serializer):
     countdown = TestCountdownSerializer(allow_null=True)
     counts = serializers.DictField(child=serializers.IntegerField())

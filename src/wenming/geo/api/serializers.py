@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from wenming.core.choices import CoordSystem
@@ -9,7 +10,7 @@ from wenming.standards.models import PointType, ProblemCategory
 
 class AreaSerializer(serializers.ModelSerializer):
     level_label = serializers.CharField(source="get_level_display", read_only=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
     has_boundary = serializers.SerializerMethodField()
 
     class Meta:
@@ -35,13 +36,13 @@ class PointSerializer(serializers.ModelSerializer):
     """A point as read: WGS-84 position plus the names of what it refers to."""
 
     point_type_name = serializers.CharField(source="point_type.name", read_only=True)
-    area_name = serializers.CharField(source="area.name", read_only=True, default=None)
+    area_name = serializers.CharField(source="area.name", read_only=True, allow_null=True)
     responsible_unit_name = serializers.CharField(
-        source="responsible_unit.name", read_only=True, default=None
+        source="responsible_unit.name", read_only=True, allow_null=True
     )
-    guarantor_unit_name = serializers.CharField(source="guarantor_unit.name", read_only=True, default=None)
+    guarantor_unit_name = serializers.CharField(source="guarantor_unit.name", read_only=True, allow_null=True)
     responsible_person_name = serializers.CharField(
-        source="responsible_person.name", read_only=True, default=None
+        source="responsible_person.name", read_only=True, allow_null=True
     )
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
@@ -88,9 +89,9 @@ class PointWriteSerializer(serializers.Serializer):
 class DutySerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
     post_label = serializers.CharField(source="get_post_display", read_only=True)
-    area_name = serializers.CharField(source="area.name", read_only=True, default=None)
-    point_name = serializers.CharField(source="point.name", read_only=True, default=None)
-    category_name = serializers.CharField(source="category.name", read_only=True, default=None)
+    area_name = serializers.CharField(source="area.name", read_only=True, allow_null=True)
+    point_name = serializers.CharField(source="point.name", read_only=True, allow_null=True)
+    category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True)
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
     area = serializers.PrimaryKeyRelatedField(queryset=Area.objects.all(), required=False, allow_null=True)
     point = serializers.PrimaryKeyRelatedField(queryset=Point.objects.all(), required=False, allow_null=True)
@@ -109,3 +110,13 @@ class DutySerializer(serializers.ModelSerializer):
 
 class DutyEndSerializer(serializers.Serializer):
     end_date = serializers.DateField(required=False, allow_null=True, label=_("结束日期（默认今天）"))
+
+
+# One object even where the view is a viewset's `list` (`?format=geojson` on the area list): without
+# `many=False` the schema wrapped it in a page.
+@extend_schema_serializer(many=False)
+class FeatureCollectionSerializer(serializers.Serializer):
+    """A GeoJSON FeatureCollection (WGS-84), as `/geojson/` and `?format=geojson` answer it (documentation)."""
+
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    features = serializers.ListField(child=serializers.DictField())

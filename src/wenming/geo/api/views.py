@@ -10,6 +10,7 @@ from wenming.geo.api.serializers import (
     AreaSerializer,
     DutyEndSerializer,
     DutySerializer,
+    FeatureCollectionSerializer,
     PointSerializer,
     PointWriteSerializer,
 )
@@ -26,13 +27,7 @@ class GeoJSONRenderer(JSONRenderer):
     format = "geojson"
 
 
-GEOJSON_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "type": {"type": "string", "enum": ["FeatureCollection"]},
-        "features": {"type": "array", "items": {"type": "object"}},
-    },
-}
+GEOJSON_RESPONSE = OpenApiResponse(FeatureCollectionSerializer, description="GeoJSON FeatureCollection")
 
 
 class AreaViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -52,16 +47,31 @@ class AreaViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return AreaDetailSerializer if self.action == "retrieve" else AreaSerializer
 
+    @extend_schema(
+        responses={
+            (200, "application/json"): AreaDetailSerializer,
+            (200, "application/geo+json"): AreaDetailSerializer,  # ?format=geojson: the same object
+        }
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
     def _wants_geojson(self) -> bool:
         renderer = getattr(self.request, "accepted_renderer", None)
         return getattr(renderer, "format", "") == "geojson"
 
+    @extend_schema(
+        responses={
+            (200, "application/json"): AreaSerializer(many=True),
+            (200, "application/geo+json"): GEOJSON_RESPONSE,  # ?format=geojson: the same as /geojson/
+        }
+    )
     def list(self, request, *args, **kwargs):
         if self._wants_geojson():
             return self.geojson(request)
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(responses={200: OpenApiResponse(GEOJSON_SCHEMA, description="GeoJSON FeatureCollection")})
+    @extend_schema(responses={(200, "application/geo+json"): GEOJSON_RESPONSE})
     @action(detail=False, methods=["get"], pagination_class=None)
     def geojson(self, request, *args, **kwargs):
         """Boundaries of the (filtered) areas in scope as a GeoJSON FeatureCollection (WGS-84)."""
@@ -116,7 +126,7 @@ class PointViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         kwargs["partial"] = True
         return self.update(request, *args, **kwargs)
 
-    @extend_schema(responses={200: OpenApiResponse(GEOJSON_SCHEMA, description="GeoJSON FeatureCollection")})
+    @extend_schema(responses={(200, "application/geo+json"): GEOJSON_RESPONSE})
     @action(detail=False, methods=["get"], pagination_class=None)
     def geojson(self, request, *args, **kwargs):
         """The (filtered) points in scope as GeoJSON, coloured by type, with a `point_types` legend."""

@@ -222,8 +222,3 @@ class SubmissionSerializer(serializers.Serializer):
     )
     note = serializers.CharField(required=False, allow_blank=True)
     observations = ObservationInputSerializer(many=True)
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = serializers.CharField()
-    code = serializers.CharField()

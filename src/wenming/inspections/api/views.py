@@ -18,7 +18,6 @@ from wenming.core.roles import is_office
 from wenming.inspections import services
 from wenming.inspections.api.serializers import (
     CopyRoundSerializer,
-    ErrorSerializer,
     InspectionListSerializer,
     InspectionSerializer,
     ObservationSerializer,
@@ -57,7 +56,7 @@ class _ServiceCalls:
 
 
 ERRORS = {
-    400: ErrorSerializer,
+    400: OpenApiResponse(description="不符合业务规则或字段有误（见 ApiError）"),
     403: OpenApiResponse(description="无权操作"),
     404: OpenApiResponse(description="不存在"),
 }

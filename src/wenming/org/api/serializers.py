@@ -5,7 +5,7 @@ from wenming.org.models import Person, SpecialGroup, Unit
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, allow_null=True)
     level_label = serializers.CharField(source="get_level_display", read_only=True)
     is_above_district = serializers.BooleanField(read_only=True)
 

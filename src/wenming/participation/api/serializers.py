@@ -1,7 +1,6 @@
 """Serializers of the participation API. Reporter contact fields are filled only for roles that may see them
 (the office); for everyone else they are null."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -12,12 +11,12 @@ from wenming.participation.querysets import can_see_contact
 class ReportSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     channel_label = serializers.CharField(source="get_channel_display", read_only=True)
-    category_name = serializers.CharField(source="category.name", read_only=True, default=None)
+    category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True)
     suggested_category_name = serializers.CharField(
-        source="suggested_category.name", read_only=True, default=None
+        source="suggested_category.name", read_only=True, allow_null=True
     )
-    street_name = serializers.CharField(source="street.name", read_only=True, default=None)
-    case_code = serializers.CharField(source="case.code", read_only=True, default=None)
+    street_name = serializers.CharField(source="street.name", read_only=True, allow_null=True)
+    case_code = serializers.CharField(source="case.code", read_only=True, allow_null=True)
     reporter_name = serializers.SerializerMethodField()
     reporter_phone = serializers.SerializerMethodField()
 
@@ -36,11 +35,11 @@ class ReportSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return getattr(obj, field) if request is not None and can_see_contact(request.user) else None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_reporter_name(self, obj) -> str | None:
         return self._contact(obj, "reporter_name")
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_reporter_phone(self, obj) -> str | None:
         return self._contact(obj, "reporter_phone")
 

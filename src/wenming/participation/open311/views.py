@@ -131,7 +131,17 @@ def _parse_date(value: str | None, name: str) -> datetime.datetime | None:
         raise ValidationError(
             _("%(name)s 格式不正确，应为 ISO 8601，如 2026-11-01T00:00:00+08:00。") % {"name": name}
         )
+    # Dates at the ends of the calendar (0001-01-01, 9999-12-31) overflowed in the default window
+    # (`end - 90 days`) and in the conversion to UTC: a 500 found by `make fuzz`. Reports are never that old.
+    if not DATE_RANGE[0] <= parsed.date() <= DATE_RANGE[1]:
+        raise ValidationError(
+            _("%(name)s 超出范围，应在 %(start)s 至 %(end)s 之间。")
+            % {"name": name, "start": DATE_RANGE[0].isoformat(), "end": DATE_RANGE[1].isoformat()}
+        )
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+DATE_RANGE = (datetime.date(1900, 1, 1), datetime.date(9998, 12, 31))
 
 
 def _positive(value: str | None, name: str, default: int, maximum: int) -> int:

@@ -1,5 +1,6 @@
 """Read-only serializers of the scoring API (rankings, snapshots, 易扣分点, point history, themes)."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from wenming.scoring.models import DeductionTheme, ScoreSnapshot, SnapshotPoint, SnapshotRollup
@@ -34,6 +35,8 @@ class RankingRowSerializer(serializers.Serializer):
     possible = serializers.FloatField()
 
 
+# One object, though the view is a viewset's `list`: without `many=False` the schema said array.
+@extend_schema_serializer(many=False)
 class RankingSerializer(serializers.Serializer):
     round = RoundRefSerializer()
     dimension = serializers.CharField()
@@ -141,6 +144,8 @@ class ParetoLineSerializer(serializers.Serializer):
     vital = serializers.BooleanField(help_text="累计失分 80% 以内的关键少数")
 
 
+# One object, though the view is a viewset's `list`: without `many=False` the schema said array.
+@extend_schema_serializer(many=False)
 class ParetoSerializer(serializers.Serializer):
     source = serializers.CharField(help_text="轮次名称或统计期")
     round = serializers.IntegerField(allow_null=True)

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from wenming.standards.choices import CategoryKind, DeadlineUnit
 from wenming.standards.models import Criterion, PointType, ProblemCategory, StandardSet
 
 
@@ -42,8 +43,8 @@ class CriterionSerializer(serializers.ModelSerializer):
     indicator_code = serializers.CharField(source="indicator.code", read_only=True)
     indicator_name = serializers.CharField(source="indicator.name", read_only=True)
     point_types = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    block = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    block = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     rule_params = serializers.JSONField(read_only=True)
     rule_description = serializers.CharField(read_only=True)
 
@@ -72,9 +73,12 @@ class CriterionSerializer(serializers.ModelSerializer):
 
 
 class ProblemCategorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     top_code = serializers.CharField(read_only=True)
-    special_group = serializers.PrimaryKeyRelatedField(read_only=True)
+    special_group = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    # blank when not set: "" is a value (a read-only model field loses `allow_blank`, so they are declared)
+    kind = serializers.ChoiceField(choices=CategoryKind.choices, allow_blank=True, read_only=True)
+    deadline_unit = serializers.ChoiceField(choices=DeadlineUnit.choices, allow_blank=True, read_only=True)
     examples = serializers.SerializerMethodField()
 
     class Meta:

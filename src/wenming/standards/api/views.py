@@ -65,7 +65,13 @@ class StandardSetViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[
             OpenApiParameter("fmt", str, enum=["xlsx", "yaml"], default="xlsx", description="文件格式")
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            (200, CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
+            # a YAML document is read as data: a mapping (code, name, indicators, criteria …)
+            (200, "application/yaml"): OpenApiResponse(
+                {"type": "object", "description": "测评体系 YAML（同导入格式）"}, description="fmt=yaml"
+            ),
+        },
         summary="导出为 Excel 模板或 YAML",
     )
     @action(detail=True, methods=["get"])
@@ -84,7 +90,7 @@ class StandardSetViewSet(viewsets.ReadOnlyModelViewSet):
         request={"multipart/form-data": StandardImportRequestSerializer},
         responses={
             201: StandardSetSerializer,
-            400: OpenApiResponse(StandardImportErrorSerializer, description="文件有问题，未导入任何内容"),
+            400: OpenApiResponse(description="文件有问题，未导入任何内容（problems 列出每个问题）"),
             403: OpenApiResponse(description="只有系统管理员和文明办可以导入"),
         },
         summary="导入测评体系（全有或全无）",

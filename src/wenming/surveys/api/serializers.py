@@ -146,11 +146,6 @@ class ResponseInputSerializer(serializers.Serializer):
     )
 
 
-class SurveyErrorSerializer(serializers.Serializer):
-    error = serializers.CharField()
-    code = serializers.CharField()
-
-
 class EstimateSerializer(serializers.Serializer):
     """Documentation of `wenming.surveys.estimates.wave_estimates` (see its module docstring)."""
 

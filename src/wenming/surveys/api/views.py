@@ -18,7 +18,6 @@ from wenming.surveys.api.serializers import (
     QuestionnaireSerializer,
     ResponseInputSerializer,
     ResponseSerializer,
-    SurveyErrorSerializer,
     TrainingSessionSerializer,
     WaveDetailSerializer,
     WaveSerializer,
@@ -43,7 +42,7 @@ from wenming.surveys.models import (
 )
 
 ERRORS = {
-    400: SurveyErrorSerializer,
+    400: OpenApiResponse(description="不符合业务规则或字段有误（见 ApiError）"),
     403: OpenApiResponse(description="无权操作"),
     404: OpenApiResponse(description="不存在"),
 }
