@@ -38,6 +38,8 @@ DECLARED = {
     'participation_public:fix_photo': M('404 404 404 404 404 404 404 404 404 404 404', pk='reports.0'),
     'api-auth-token': M('405 405 405 405 405 405 405 405 405 405 405'),
     'api-auth-me': M('401 200 200 200 200 200 200 200 200 200 200'),
+    'api-token-list': M('401 200 200 200 200 200 200 200 200 200 200'),
+    'api-token-detail': M('401 200 200 404 404 404 404 404 404 404 404', user='user:office'),
     'user-list': M('401 200 403 403 403 403 403 403 403 403 403'),
     'user-detail': M('401 200 403 403 403 403 403 403 403 403 403', pk='first:accounts.User'),
     'user-grant': M('401 405 403 403 403 403 403 403 403 403 403', pk='first:accounts.User'),
