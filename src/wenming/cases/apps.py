@@ -19,3 +19,7 @@ class CasesConfig(AppConfig):
         calendar_confirmed.connect(
             on_calendar_confirmed, dispatch_uid="cases.recompute_provisional_deadlines"
         )
+
+        from wenming.cases.routing_cache import watch
+
+        watch()  # routing's in-memory rules, duties, areas, units and categories follow their tables

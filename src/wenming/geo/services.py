@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from wenming.core import versions
 from wenming.core.choices import CoordSystem
 from wenming.core.coords import in_china
 from wenming.geo.choices import AREA_CHILD_LEVEL, AreaLevel, Post
@@ -199,6 +200,7 @@ def move_area(*, actor, area: Area, new_parent: Area | None) -> Area:
     area.save()  # sets area.path
     descendants = Area.objects.filter(path__startswith=old_path).exclude(pk=area.pk)
     descendants.update(path=Concat(Value(new_path), Substr("path", len(old_path) + 1)))
+    versions.changed("routing")  # a bulk update: no signal tells the in-memory area trees
     area.refresh_from_db()
     return area
 

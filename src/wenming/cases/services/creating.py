@@ -57,9 +57,10 @@ def can_create(actor) -> bool:
 def _street_of(area):
     if area is None:
         return None
+    from wenming.cases.routing_cache import routing_data
     from wenming.geo.choices import AreaLevel
 
-    for a in [area, *reversed(area.ancestors())]:
+    for a in routing_data().chain(area.pk) or [area, *reversed(area.ancestors())]:
         if a.level == AreaLevel.STREET:
             return a
     return None
@@ -92,7 +93,9 @@ def _place(*, point, area, lat, lon, coord_system):
     elif point is not None:
         lat, lon, coord_system = point.lat, point.lon, CoordSystem.WGS84
     if area is None and point is not None and point.area_id:
-        area = point.area
+        from wenming.cases.routing_cache import routing_data
+
+        area = routing_data().areas.get(point.area_id) or point.area
     if area is None and lat is not None:
         area = _locate_area(lat, lon)
     if point is None and area is None and lat is None:
@@ -189,7 +192,7 @@ def _insert_case(*, actor, category, point, area, full_key, at, **fields) -> Cas
         **fields,
         category=category,
         top_category_id=category.parent_id,
-        special_group_id=category.special_group_id or category.parent.special_group_id,
+        special_group_id=category.special_group_id or _parent(category).special_group_id,
         point=point,
         area=area,
         street=_street_of(area),
@@ -210,6 +213,16 @@ def _insert_case(*, actor, category, point, area, full_key, at, **fields) -> Cas
     case._history_date = at  # KPIs of a past period read the history as of the period's end
     case.save()
     return case
+
+
+def _parent(category):
+    """The category's parent, from the routing cache when it is not loaded yet."""
+    from wenming.cases.routing_cache import routing_data
+
+    if "parent" in category._state.fields_cache:
+        return category.parent
+    cached = routing_data().categories.get(category.parent_id)
+    return cached if cached is not None else category.parent
 
 
 def _created_data(case: Case) -> dict:

@@ -25,7 +25,11 @@ def _iso(value) -> str | None:
 def _restart_clock(case: Case, ctx: Ctx, *, deadline: datetime.datetime | None = None) -> None:
     """A new clock cycle for the unit: fix deadline from now (or the given one), fresh reminders."""
     given = deadline
-    deadline = deadline or deadlines.fix_deadline(case.category, ctx.at)
+    if deadline is None:
+        from wenming.cases.routing_cache import routing_data
+
+        category = routing_data().categories.get(case.category_id) or case.category
+        deadline = deadlines.fix_deadline(category, ctx.at)
     ctx.set(
         case,
         clock_started_at=ctx.at if given is None else case.clock_started_at or ctx.at,
