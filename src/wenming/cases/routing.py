@@ -183,13 +183,13 @@ def by_territory(case, chain, on, data) -> RoutingDecision | None:
 STEPS = (by_rule, by_category, by_point, by_grid, by_group, by_territory)
 
 
-def route(case, *, on: datetime.date | None = None) -> RoutingDecision:
+def route(case, *, on: datetime.date | None = None, data=None) -> RoutingDecision:
     """Decide unit and person for `case` (see the module docstring); never raises for lack of a match.
     Rules, duties, areas, units and groups come from the per-process routing cache (`routing_cache`)."""
     from wenming.cases.routing_cache import routing_data
 
     on = on or timezone.localdate()
-    data = routing_data()
+    data = data or routing_data()
     chain = _area_chain(case, data)
     for step in STEPS:
         decision = step(case, chain, on, data)

@@ -26,9 +26,7 @@ def _restart_clock(case: Case, ctx: Ctx, *, deadline: datetime.datetime | None =
     """A new clock cycle for the unit: fix deadline from now (or the given one), fresh reminders."""
     given = deadline
     if deadline is None:
-        from wenming.cases.routing_cache import routing_data
-
-        category = routing_data().categories.get(case.category_id) or case.category
+        category = ctx.routing().categories.get(case.category_id) or case.category
         deadline = deadlines.fix_deadline(category, ctx.at)
     ctx.set(
         case,
@@ -127,7 +125,7 @@ def _dispatch(case, ctx):
             raise TransitionError(_("责任人必须属于责任单位或其下级单位。"), code="invalid")
         decision = manual_decision(unit, person)
     else:
-        decision = route(case, on=timezone.localdate(ctx.at))
+        decision = route(case, on=timezone.localdate(ctx.at), data=ctx.routing())
         if not decision.found:
             raise TransitionError(
                 _("无法自动确定责任单位：%(why)s") % {"why": decision.reason}, code="required"
