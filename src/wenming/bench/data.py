@@ -114,7 +114,7 @@ def build_grid(cells: int) -> Grid:
             for grid in grids:
                 grid.path = f"{community.path}{grid.pk}/"
             Area.objects.bulk_update(grids, ["path"], batch_size=2000)
-            versions.changed("routing")  # bulk writes: no signal tells the in-memory area tree
+            versions.changed("routing", "area_index")  # bulk writes: no signal tells the in-memory area tree
             for grid, (r, col) in zip(grids, cells_here, strict=True):
                 cell_area_ids[r * k + col] = grid.pk
             total += len(grids)

@@ -40,17 +40,18 @@ def _token(name: str) -> str | None:
     return row[0] if row else None
 
 
-def changed(name: str) -> None:
-    """Mark the cache `name` as stale for every process (in the current transaction)."""
+def changed(*names: str) -> None:
+    """Mark the named caches as stale for every process (in the current transaction)."""
     from wenming.core.models import ConfigVersion, new_public_id
 
-    if ConfigVersion.objects.filter(name=name).update(token=new_public_id()):
-        return
-    try:
-        with transaction.atomic():
-            ConfigVersion.objects.create(name=name, token=new_public_id())
-    except IntegrityError:  # created meanwhile by another transaction
-        ConfigVersion.objects.filter(name=name).update(token=new_public_id())
+    for name in names:
+        if ConfigVersion.objects.filter(name=name).update(token=new_public_id()):
+            continue
+        try:
+            with transaction.atomic():
+                ConfigVersion.objects.create(name=name, token=new_public_id())
+        except IntegrityError:  # created meanwhile by another transaction
+            ConfigVersion.objects.filter(name=name).update(token=new_public_id())
 
 
 class VersionedCache:

@@ -68,7 +68,9 @@ class Area(TimeStampedModel):
             Area.objects.filter(pk=self.pk).update(path=expected)
             from wenming.core.versions import changed
 
-            changed("routing")  # the path is written after post_save: in-memory area trees must reload
+            changed(
+                "routing", "area_index"
+            )  # the path is written after post_save: in-memory area trees must reload
 
     def ancestors(self) -> list["Area"]:
         ids = [int(x) for x in self.path.strip("/").split("/") if x and int(x) != self.pk]

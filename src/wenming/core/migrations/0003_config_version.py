@@ -5,12 +5,14 @@ from django.db import migrations, models
 
 
 def create_routing_version(apps, schema_editor):
-    # the token row of the routing cache (cases.routing_cache): with it the cache is kept between calls
+    # the token rows of the routing cache (cases.routing_cache) and the area index (geo.services): with
+    # them the caches are kept between calls
     import uuid
 
-    apps.get_model("core", "ConfigVersion").objects.get_or_create(
-        name="routing", defaults={"token": uuid.uuid4().hex}
-    )
+    for name in ("routing", "area_index"):
+        apps.get_model("core", "ConfigVersion").objects.get_or_create(
+            name=name, defaults={"token": uuid.uuid4().hex}
+        )
 
 
 class Migration(migrations.Migration):
