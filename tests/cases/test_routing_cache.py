@@ -152,8 +152,8 @@ def _queries(w, point) -> list[str]:
 
 
 # create: routing-cache token, recurrence check, case number (UPDATE … RETURNING), case, history row, event,
-# office recipients; dispatch: locked case, token, the point, alerts already sent, case update, history row,
-# event, unit recipients; and the two transactions' savepoints (BEGIN/COMMIT outside tests): 15 + 4.
+# recipients token; dispatch: locked case, routing token, the point, alerts already sent, case update, history
+# row, event, recipients token; and the two transactions' savepoints (BEGIN/COMMIT outside tests): 15 + 4.
 CREATE_DISPATCH_QUERIES = 19
 
 
@@ -174,3 +174,32 @@ def test_create_and_dispatch_take_a_fixed_number_of_queries(world):
     assert len(small) == len(large) == CREATE_DISPATCH_QUERIES, "\n".join(large)
     case = _create_and_dispatch(w, point)
     assert (case.state, case.unit, case.routing_step) == ("dispatched", w.bureau, "point")
+
+
+def test_recipients_follow_users_and_grants(world):
+    from tests.factories import make_user
+    from wenming.accounts.models import Membership
+    from wenming.cases.notifications import GRANTS, office_user_ids, unit_user_ids
+
+    w = world
+    assert office_user_ids() == {w.office.pk, w.office2.pk}
+    builds = GRANTS.builds
+    assert office_user_ids() == {w.office.pk, w.office2.pk}
+    assert GRANTS.builds == builds  # kept while nothing changes
+    third = make_user("office", username="office3")
+    assert office_user_ids() == {w.office.pk, w.office2.pk, third.pk}
+    Membership.objects.filter(user=third).update(valid_until=datetime.date(2000, 1, 1))  # bulk: no signal
+    from wenming.core import versions
+
+    versions.changed("recipients")
+    assert office_user_ids() == {w.office.pk, w.office2.pk}  # expired grant
+    w.office2.is_active = False
+    w.office2.save()
+    assert office_user_ids() == {w.office.pk}
+
+    case = services.dispatch(new_case(w, at=T0), actor=w.office, unit=w.bureau, person=w.person, at=T0)
+    assert unit_user_ids(case) == {w.handler.pk, w.person_user.pk}
+    membership = w.handler.memberships.get()
+    membership.is_active = False
+    membership.save()
+    assert unit_user_ids(case) == {w.person_user.pk}

@@ -23,3 +23,7 @@ class CasesConfig(AppConfig):
         from wenming.cases.routing_cache import watch
 
         watch()  # routing's in-memory rules, duties, areas, units and categories follow their tables
+
+        from wenming.cases.notifications import watch as watch_recipients
+
+        watch_recipients()  # the in-memory users and grants follow their tables

@@ -5,11 +5,12 @@ from django.db import migrations, models
 
 
 def create_routing_version(apps, schema_editor):
-    # the token rows of the routing cache (cases.routing_cache) and the area index (geo.services): with
+    # the token rows of the routing cache (cases.routing_cache), the area index (geo.services) and the
+    # recipients (cases.notifications): with
     # them the caches are kept between calls
     import uuid
 
-    for name in ("routing", "area_index"):
+    for name in ("routing", "area_index", "recipients"):
         apps.get_model("core", "ConfigVersion").objects.get_or_create(
             name=name, defaults={"token": uuid.uuid4().hex}
         )
