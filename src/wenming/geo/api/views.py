@@ -78,10 +78,18 @@ POINT_LIST_VALUES = (
 
 def _point_shaper():
     """row of POINT_LIST_VALUES → the dict PointSerializer gives for the same point (same keys and order)."""
+    from django.utils import timezone
+
     from wenming.geo.choices import PointStatus
 
-    updated_at = PointSerializer().fields["updated_at"].to_representation
+    tz = timezone.get_current_timezone()  # as DRF's DateTimeField: ISO 8601 in the current zone, UTC as "Z"
     labels = {value: str(label) for value, label in PointStatus.choices}  # in the request's language
+
+    def updated_at(value):
+        if not value:
+            return None
+        text = value.astimezone(tz).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
     def shape(r: dict) -> dict:
         return {
