@@ -133,8 +133,9 @@ class PointViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        """The page is read with `.values()` and shaped like `PointSerializer` (no model instances, no
-        per-field serializer calls): the same JSON, a fraction of the cost (tests/geo/test_point_list.py)."""
+        # The page is read with `.values()` and shaped like `PointSerializer` (no model instances, no
+        # per-field serializer calls): the same JSON, a fraction of the cost (tests/geo/test_point_list.py).
+        # A comment, not a docstring: the OpenAPI description of the operation stays the viewset's.
         queryset = self.filter_queryset(self.get_queryset()).values(*POINT_LIST_VALUES)
         page = self.paginate_queryset(queryset)
         shape = _point_shaper()
