@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from wenming.accounts import audit
 from wenming.accounts.choices import Role
 from wenming.accounts.models import Membership, User
+from wenming.core import versions
 from wenming.core.roles import is_admin
 
 DEMO_USERNAMES = (
@@ -318,7 +319,9 @@ def disable_demo_accounts(*, actor: User | None) -> int:
     demo = User.objects.demo().filter(is_active=True)
     ids = list(demo.values_list("pk", flat=True))
     Token.objects.filter(user_id__in=ids).delete()
-    return User.objects.filter(pk__in=ids).update(is_active=False)
+    changed = User.objects.filter(pk__in=ids).update(is_active=False)
+    versions.changed("recipients")  # a bulk update: no signal tells the in-memory recipient lists
+    return changed
 
 
 def _ensure_demo_account(username: str, password: str, spec: dict) -> User:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wenming.core import versions
+
 # Huli district's bounding box (WGS-84): lon 118.06–118.21, lat 24.47–24.57.
 LON_MIN, LAT_MIN, LON_MAX, LAT_MAX = 118.06, 24.47, 118.21, 24.57
 DISTRICT_CODE = "350206"
@@ -112,6 +114,7 @@ def build_grid(cells: int) -> Grid:
             for grid in grids:
                 grid.path = f"{community.path}{grid.pk}/"
             Area.objects.bulk_update(grids, ["path"], batch_size=2000)
+            versions.changed("routing", "area_index")  # bulk writes: no signal tells the in-memory area tree
             for grid, (r, col) in zip(grids, cells_here, strict=True):
                 cell_area_ids[r * k + col] = grid.pk
             total += len(grids)

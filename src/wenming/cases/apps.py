@@ -19,3 +19,11 @@ class CasesConfig(AppConfig):
         calendar_confirmed.connect(
             on_calendar_confirmed, dispatch_uid="cases.recompute_provisional_deadlines"
         )
+
+        from wenming.cases.routing_cache import watch
+
+        watch()  # routing's in-memory rules, duties, areas, units and categories follow their tables
+
+        from wenming.cases.notifications import watch as watch_recipients
+
+        watch_recipients()  # the in-memory users and grants follow their tables

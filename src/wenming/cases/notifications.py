@@ -2,47 +2,82 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from wenming.accounts.choices import Role
+from wenming.core.versions import VersionedCache
 
 UNIT_ROLES = (Role.UNIT_HANDLER, Role.STREET, Role.COMMUNITY)
 
 
-def _users():
-    from wenming.accounts.models import User
+@dataclass
+class Grants:
+    """Active users and their unrevoked grants, kept per process (core.versions "recipients": rebuilt when a
+    user or a membership is saved or deleted); the day's validity is checked at each use."""
 
-    return User.objects.filter(is_active=True)
+    active: frozenset  # ids of active users
+    grants: list  # (user_id, role, unit_id, valid_until) of memberships not revoked, active users only
+    by_person: dict  # person_id → ids of the active users linked to that person
+
+    def holders(self, roles, *, unit_id=None, on=None) -> set[int]:
+        on = on or timezone.localdate()
+        return {
+            user
+            for user, role, unit, until in self.grants
+            if role in roles and (unit_id is None or unit == unit_id) and (until is None or until >= on)
+        }
 
 
-def _role_holders(role: str, **filters):
-    from wenming.accounts.models import Membership
+def _build_grants() -> Grants:
+    from wenming.accounts.models import Membership, User
 
-    return Membership.objects.active().filter(role=role, **filters).values("user_id")
+    active = frozenset(User.objects.filter(is_active=True).values_list("pk", flat=True))
+    grants = [
+        row
+        for row in Membership.objects.filter(is_active=True).values_list(
+            "user_id", "role", "unit_id", "valid_until"
+        )
+        if row[0] in active
+    ]
+    by_person: dict[int, set[int]] = {}
+    for person, user in User.objects.filter(is_active=True, person__isnull=False).values_list(
+        "person_id", "pk"
+    ):
+        by_person.setdefault(person, set()).add(user)
+    return Grants(active, grants, by_person)
+
+
+GRANTS = VersionedCache("recipients", _build_grants)
+
+
+def watch() -> None:
+    """Connect the invalidation signals (from `CasesConfig.ready()`)."""
+    from wenming.accounts.models import Membership, User
+
+    GRANTS.watch(User, Membership)
 
 
 def unit_user_ids(case) -> set[int]:
     """Handlers of the responsible unit (its own grants) and the users of the named person."""
-    from wenming.accounts.models import Membership
-
-    q = Q(pk__in=[])
+    grants = GRANTS.get()
+    ids: set[int] = set()
     if case.unit_id:
-        holders = (
-            Membership.objects.active().filter(role__in=UNIT_ROLES, unit_id=case.unit_id).values("user_id")
-        )
-        q |= Q(pk__in=holders)
+        ids |= grants.holders(UNIT_ROLES, unit_id=case.unit_id)
     if case.person_id:
-        q |= Q(person_id=case.person_id)
-    return set(_users().filter(q).values_list("pk", flat=True))
+        ids |= grants.by_person.get(case.person_id, set())
+    return ids
 
 
 def office_user_ids() -> set[int]:
-    return set(_users().filter(pk__in=_role_holders(Role.OFFICE)).values_list("pk", flat=True))
+    return GRANTS.get().holders((Role.OFFICE,))
 
 
 def leader_user_ids() -> set[int]:
-    return set(_users().filter(pk__in=_role_holders(Role.LEADER)).values_list("pk", flat=True))
+    return GRANTS.get().holders((Role.LEADER,))
 
 
 def reporter_user_ids(case) -> set[int]:
@@ -54,7 +89,7 @@ def reporter_user_ids(case) -> set[int]:
             "reported_by_id", flat=True
         )
     )
-    return set(_users().filter(pk__in=ids).values_list("pk", flat=True))
+    return ids & GRANTS.get().active
 
 
 AUDIENCES = {

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,12 +54,10 @@ class RoutingDecision:
         }
 
 
-def _area_chain(case) -> list:
-    """The case's area and its ancestors, nearest first."""
-    area = case.area or (case.point.area if case.point_id and case.point.area_id else None)
-    if area is None:
-        return []
-    return [area, *reversed(area.ancestors())]
+def _area_chain(case, data) -> list:
+    """The case's area and its ancestors, nearest first (from the in-memory area tree)."""
+    area_id = case.area_id or (case.point.area_id if case.point_id else None)
+    return data.chain(area_id)
 
 
 def _person_decision(person, step, reason, rule_id=None) -> RoutingDecision:
@@ -79,11 +76,9 @@ def _rule_matches(rule, case, chain_ids: set[int]) -> bool:
     return not (rule.special_group_id and rule.special_group_id != case.special_group_id)
 
 
-def by_rule(case, chain, on) -> RoutingDecision | None:
-    from wenming.cases.models import RoutingRule
-
+def by_rule(case, chain, on, data) -> RoutingDecision | None:
     chain_ids = {a.pk for a in chain}
-    for rule in RoutingRule.objects.active().select_related("unit", "person__unit"):
+    for rule in data.rules:
         if not _rule_matches(rule, case, chain_ids):
             continue
         reason = _("派遣规则「%(name)s」（优先级 %(p)d）") % {"name": rule.name, "p": rule.priority}
@@ -95,18 +90,16 @@ def by_rule(case, chain, on) -> RoutingDecision | None:
     return None
 
 
-def by_category(case, chain, on) -> RoutingDecision | None:
-    from wenming.geo.models import Duty
-
-    categories = [c for c in (case.category_id, case.top_category_id) if c]
+def by_category(case, chain, on, data) -> RoutingDecision | None:
+    categories = {c for c in (case.category_id, case.top_category_id) if c}
     chain_ids = [a.pk for a in chain]
-    duties = (
-        Duty.objects.current(on)
-        .filter(category_id__in=categories, person__is_active=True)
-        .filter(Q(area__isnull=True) | Q(area_id__in=chain_ids))
-        .filter(Q(point__isnull=True) | Q(point_id=case.point_id))
-        .select_related("person__unit", "category", "area")
-    )
+    duties = [
+        d
+        for d in data.current_duties(on)
+        if d.category_id in categories
+        and (d.area_id is None or d.area_id in chain_ids)
+        and (d.point_id is None or d.point_id == case.point_id)
+    ]
 
     def specificity(duty):
         depth = chain_ids.index(duty.area_id) if duty.area_id in chain_ids else len(chain_ids)
@@ -123,23 +116,19 @@ def by_category(case, chain, on) -> RoutingDecision | None:
     return _person_decision(best.person, RoutingStep.CATEGORY, reason)
 
 
-def by_point(case, chain, on) -> RoutingDecision | None:
-    from wenming.geo.models import Duty
-
+def by_point(case, chain, on, data) -> RoutingDecision | None:
     point = case.point if case.point_id else None
     if point is None:
         return None
-    person = point.responsible_person
+    person = point.responsible_person if point.responsible_person_id else None
     if person is None:
-        duty = (
-            Duty.objects.current(on)
-            .filter(point=point, post=Post.POINT_OWNER, person__is_active=True)
-            .select_related("person__unit")
-            .order_by("start_date", "pk")
-            .first()
-        )
+        owners = [d for d in data.current_duties(on) if d.point_id == point.pk and d.post == Post.POINT_OWNER]
+        duty = min(owners, key=lambda d: (d.start_date, d.pk), default=None)
         person = duty.person if duty else None
-    unit = point.responsible_unit or (person.unit if person else None)
+    unit = None
+    if point.responsible_unit_id:
+        unit = data.units.get(point.responsible_unit_id) or point.responsible_unit
+    unit = unit or (person.unit if person else None)
     if unit is None:
         return None
     reason = _("点位「%(point)s」的责任单位%(person)s") % {
@@ -149,19 +138,18 @@ def by_point(case, chain, on) -> RoutingDecision | None:
     return RoutingDecision(unit, person, RoutingStep.POINT, reason)
 
 
-def by_grid(case, chain, on) -> RoutingDecision | None:
-    from wenming.geo.models import Duty
+GRID_POSTS = (Post.GRID_LEAD, Post.GRID_WORKER)
 
+
+def by_grid(case, chain, on, data) -> RoutingDecision | None:
+    current = None
     for area in chain:
         if area.level not in (AreaLevel.GRID, AreaLevel.COMMUNITY):
             continue
-        duty = (
-            Duty.objects.current(on)
-            .filter(area=area, post__in=[Post.GRID_LEAD, Post.GRID_WORKER], person__is_active=True)
-            .select_related("person__unit")
-            .order_by("post", "start_date", "pk")  # grid_lead sorts before grid_worker
-            .first()
-        )
+        current = data.current_duties(on) if current is None else current
+        here = [d for d in current if d.area_id == area.pk and d.post in GRID_POSTS]
+        # grid_lead sorts before grid_worker
+        duty = min(here, key=lambda d: (d.post, d.start_date, d.pk), default=None)
         if duty:
             reason = _("%(level)s「%(area)s」的%(post)s %(person)s") % {
                 "level": area.get_level_display(),
@@ -173,15 +161,15 @@ def by_grid(case, chain, on) -> RoutingDecision | None:
     return None
 
 
-def by_group(case, chain, on) -> RoutingDecision | None:
-    group = case.special_group if case.special_group_id else None
+def by_group(case, chain, on, data) -> RoutingDecision | None:
+    group = data.groups.get(case.special_group_id) if case.special_group_id else None
     if group is None:
         return None
     reason = _("专项组「%(group)s」的牵头单位") % {"group": group.name}
     return RoutingDecision(group.lead_unit, None, RoutingStep.GROUP, reason)
 
 
-def by_territory(case, chain, on) -> RoutingDecision | None:
+def by_territory(case, chain, on, data) -> RoutingDecision | None:
     for area in chain:
         if area.unit_id:
             reason = _("属地兜底：%(level)s「%(area)s」的属地单位") % {
@@ -195,12 +183,16 @@ def by_territory(case, chain, on) -> RoutingDecision | None:
 STEPS = (by_rule, by_category, by_point, by_grid, by_group, by_territory)
 
 
-def route(case, *, on: datetime.date | None = None) -> RoutingDecision:
-    """Decide unit and person for `case` (see the module docstring); never raises for lack of a match."""
+def route(case, *, on: datetime.date | None = None, data=None) -> RoutingDecision:
+    """Decide unit and person for `case` (see the module docstring); never raises for lack of a match.
+    Rules, duties, areas, units and groups come from the per-process routing cache (`routing_cache`)."""
+    from wenming.cases.routing_cache import routing_data
+
     on = on or timezone.localdate()
-    chain = _area_chain(case)
+    data = data or routing_data()
+    chain = _area_chain(case, data)
     for step in STEPS:
-        decision = step(case, chain, on)
+        decision = step(case, chain, on, data)
         if decision is not None and decision.unit is not None:
             return decision
     return RoutingDecision(

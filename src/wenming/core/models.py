@@ -257,3 +257,18 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M}"
+
+
+class ConfigVersion(models.Model):
+    """One row per named configuration cache (`core.versions`): its random token changes, in the same
+    transaction, with every write to the tables the cache is built from; per-process caches key on it."""
+
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    token = models.CharField(max_length=32, default=new_public_id)
+
+    class Meta:
+        verbose_name = _("配置缓存版本")
+        verbose_name_plural = _("配置缓存版本")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.token}"

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from wenming.core import versions
 from wenming.core.choices import CoordSystem
 from wenming.core.names import NameIndex, NameNotFound
 from wenming.geo.choices import AreaLevel, PointStatus, Post
@@ -385,6 +386,8 @@ def _write_owner_duties(actor, points: list[Point]) -> int:
         if (p.pk, p.responsible_person_id) not in existing
     ]
     bulk_create_with_history(duties, Duty, batch_size=CHUNK, default_user=actor)
+    if duties:
+        versions.changed("routing")  # a bulk insert: no signal tells the in-memory duty lists
     return len(duties)
 
 

@@ -66,6 +66,11 @@ class Area(TimeStampedModel):
         if self.path != expected:
             self.path = expected
             Area.objects.filter(pk=self.pk).update(path=expected)
+            from wenming.core.versions import changed
+
+            changed(
+                "routing", "area_index"
+            )  # the path is written after post_save: in-memory area trees must reload
 
     def ancestors(self) -> list["Area"]:
         ids = [int(x) for x in self.path.strip("/").split("/") if x and int(x) != self.pk]

@@ -7,18 +7,18 @@ messages, raised before anything is written.
 
 import datetime
 import json
-import threading
 from dataclasses import dataclass
 
 import shapely
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Value
+from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from wenming.core import versions
 from wenming.core.choices import CoordSystem
 from wenming.core.coords import in_china
 from wenming.geo.choices import AREA_CHILD_LEVEL, AreaLevel, Post
@@ -49,19 +49,21 @@ def _save(obj, actor, *, clean: bool = True) -> None:
 
 # --- the area index ---------------------------------------------------------------------------------
 
-_index_lock = threading.Lock()
-_index_cache: dict = {}
+
+def _build_area_index() -> AreaIndex:
+    return AreaIndex.build(
+        Area.objects.filter(boundary__isnull=False).values("id", "code", "level", "boundary")
+    )
+
+
+# Rebuilt when an area is saved or deleted (signals connected in GeoConfig.ready) or a bulk path says so.
+AREA_INDEX = versions.VersionedCache("area_index", _build_area_index)
 
 
 def current_area_index() -> AreaIndex:
-    """The index of all area boundaries, rebuilt when an area with a boundary is added, changed or removed."""
-    with_boundary = Area.objects.filter(boundary__isnull=False)
-    key = tuple(with_boundary.aggregate(n=Count("id"), top=Max("id"), changed=Max("updated_at")).values())
-    with _index_lock:
-        if _index_cache.get("key") != key:
-            rows = with_boundary.values("id", "code", "level", "boundary")
-            _index_cache.update(key=key, index=AreaIndex.build(rows))
-        return _index_cache["index"]
+    """The index of all area boundaries, rebuilt when an area is added, changed or removed (one token query
+    per call otherwise; core.versions)."""
+    return AREA_INDEX.get()
 
 
 # --- areas ------------------------------------------------------------------------------------------
@@ -199,6 +201,7 @@ def move_area(*, actor, area: Area, new_parent: Area | None) -> Area:
     area.save()  # sets area.path
     descendants = Area.objects.filter(path__startswith=old_path).exclude(pk=area.pk)
     descendants.update(path=Concat(Value(new_path), Substr("path", len(old_path) + 1)))
+    versions.changed("routing", "area_index")  # a bulk update: no signal tells the in-memory area trees
     area.refresh_from_db()
     return area
 

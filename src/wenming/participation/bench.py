@@ -30,6 +30,7 @@ def _setup(ctx):
     from wenming.org.choices import UnitLevel
     from wenming.org.models import Unit
     from wenming.participation import classifier, services
+    from wenming.participation.cells import cell
     from wenming.participation.choices import Channel, ReportState
     from wenming.participation.models import Report
     from wenming.standards.models import ProblemCategory
@@ -59,6 +60,7 @@ def _setup(ctx):
         batch.append(Report(
             channel=Channel.WEB, state=str(states[i]), category=category, description=text, lat=float(lats[i]),
             lon=float(lons[i]), submitted_at=now - datetime.timedelta(seconds=float(ages[i])),
+            geo_cell=cell(float(lats[i]), float(lons[i])),
         ))  # fmt: skip
         if len(batch) == 5000:
             Report.objects.bulk_create(batch)

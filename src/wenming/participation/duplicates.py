@@ -9,7 +9,9 @@ Triage score of a candidate (an open case, or another pending report), each part
     category = 1 same category, 0.5 same top category, 0 otherwise
     text     = rapidfuzz WRatio of the two descriptions / 100 (character-level: Chinese has no spaces)
 
-Candidates come from a bounding-box query on the indexed (lat, lon) columns, refined with haversine.
+Candidates come from the database by place and time: reports of the place cells the circle's bounding box
+touches (`cells.py`, index state + geo_cell + submitted_at) within the window, and open cases in the bounding
+box (index lat + lon) within the window; both refined with haversine.
 """
 
 from __future__ import annotations
@@ -70,6 +72,16 @@ def box_q(lat: float, lon: float, radius: float, prefix: str = "") -> Q:
             f"{prefix}lon__lte": lon + dlon,
         }
     )
+
+
+def near_reports_q(lat: float, lon: float, radius: float) -> Q:
+    """Reports within the bounding box of the circle, through the place cells' index when the circle is small
+    enough (see cells.py); refine with haversine."""
+    from wenming.participation.cells import cells_near
+
+    near = cells_near(lat, lon, radius)
+    box = box_q(lat, lon, radius)
+    return box if near is None else Q(geo_cell__in=near) & box
 
 
 def text_similarity(a: str, b: str) -> float:
@@ -139,7 +151,8 @@ def duplicate_candidates(report, *, limit: int = 8, case_queryset=None) -> list[
     category = report.effective_category()
     if report.has_position:
         cases = cases.filter(box_q(report.lat, report.lon, radius))
-        reports = reports.filter(box_q(report.lat, report.lon, radius))
+        # no ORDER BY (ranked below): the planner then takes the place-cell index, not the submitted_at one
+        reports = reports.filter(near_reports_q(report.lat, report.lon, radius)).order_by()
     elif category is not None:
         top = category.parent_id or category.pk
         cases = cases.filter(top_category_id=top).order_by("-reported_at")[:NO_POSITION_SCAN]
@@ -153,7 +166,9 @@ def duplicate_candidates(report, *, limit: int = 8, case_queryset=None) -> list[
                         window_hours)  # fmt: skip
         if scored:
             found.append(Candidate("case", case, *scored))
-    for other in reports.select_related("category", "suggested_category"):
+    others = reports.select_related("category", "suggested_category")
+    # newest first, as the model's ordering: equal scores keep the order they always had
+    for other in sorted(others, key=lambda r: (r.submitted_at, r.pk), reverse=True):
         scored = _score(report, other.lat, other.lon, other.submitted_at, other.effective_category(),
                         other.description, radius, window_hours)  # fmt: skip
         if scored:
@@ -177,7 +192,7 @@ def similar_open_reports(lat: float, lon: float, *, category=None, limit: int = 
     qs = (
         Report.objects.public()
         .filter(submitted_at__gte=since)
-        .filter(box_q(lat, lon, radius))
+        .filter(near_reports_q(lat, lon, radius))
         .filter(case__state__in=OPEN_STATES)
     )
     if category is not None:

@@ -173,7 +173,10 @@ class Report(PublicIdModel, TimeStampedModel):
     disputed_at = models.DateTimeField(_("最近异议时间"), null=True, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["supports", "updated_at", "duplicate_count"])
+    # the place cell of (lat, lon) for the duplicate search (participation/cells.py); set by save()
+    geo_cell = models.BigIntegerField(_("位置网格"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["supports", "updated_at", "duplicate_count", "geo_cell"])
     objects = ReportQuerySet.as_manager()
 
     class Meta:
@@ -185,7 +188,18 @@ class Report(PublicIdModel, TimeStampedModel):
             models.Index(fields=["lat", "lon"], name="report_lat_lon"),
             models.Index(fields=["street", "state"], name="report_street_state"),
             models.Index(fields=["category", "submitted_at"], name="report_category_submitted"),
+            models.Index(fields=["state", "geo_cell", "submitted_at"], name="report_state_cell_submitted"),
         ]
+
+    def save(self, *args, **kwargs) -> None:
+        from wenming.participation.cells import cell
+
+        geo_cell = cell(self.lat, self.lon)
+        if geo_cell != self.geo_cell:
+            self.geo_cell = geo_cell
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "geo_cell"}
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         # Never the reporter's name or phone: this string ends up in logs and admin pages.

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from wenming.cases.models import Case, CaseSequence
 from wenming.cases.notifications import notify_later
 from wenming.cases.recurrence import find_recurrence
 from wenming.cases.routing import route
+from wenming.cases.routing_cache import routing_data
 from wenming.cases.services.photos import attach_photos, process_photos
 from wenming.core.choices import CoordSystem
 from wenming.core.roles import has_role
@@ -34,17 +34,29 @@ CREATOR_ROLES = frozenset(
 # --- numbering --------------------------------------------------------------------------------------------
 
 
+def _next_number(year: int) -> int | None:
+    """Bump the year's row and read the new number in one statement (UPDATE … RETURNING: SQLite ≥ 3.35,
+    PostgreSQL); None when the year has no row yet. The update holds the row lock until commit."""
+    from django.db import connection
+
+    table = CaseSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def allocate_code(at: datetime.datetime) -> str:
     """The next HL-2026-000123 for the year of `at` (local time); safe under concurrency (locked row)."""
     year = timezone.localtime(at).year
-    with transaction.atomic():
-        if not CaseSequence.objects.filter(year=year).update(last=F("last") + 1):
-            try:
-                with transaction.atomic():
-                    CaseSequence.objects.create(year=year, last=1)
-            except IntegrityError:  # another transaction created the year meanwhile
-                CaseSequence.objects.filter(year=year).update(last=F("last") + 1)
-        number = CaseSequence.objects.get(year=year).last  # our update holds the row lock until commit
+    number = _next_number(year)  # one statement: atomic on its own, locks the row in the caller's transaction
+    if number is None:
+        try:
+            with transaction.atomic():
+                CaseSequence.objects.create(year=year, last=1)
+            number = 1
+        except IntegrityError:  # another transaction created the year meanwhile
+            number = _next_number(year)
     return f"{settings.DISTRICT_CASE_PREFIX}-{year}-{number:06d}"
 
 
@@ -55,12 +67,14 @@ def can_create(actor) -> bool:
     return actor is None or has_role(actor, *CREATOR_ROLES)
 
 
-def _street_of(area):
+def _street_of(area, data=None):
     if area is None:
         return None
+    from wenming.cases.routing_cache import routing_data
     from wenming.geo.choices import AreaLevel
 
-    for a in [area, *reversed(area.ancestors())]:
+    data = data or routing_data()
+    for a in data.chain(area.pk) or [area, *reversed(area.ancestors())]:
         if a.level == AreaLevel.STREET:
             return a
     return None
@@ -83,7 +97,7 @@ def _check_category(category):
         )
 
 
-def _place(*, point, area, lat, lon, coord_system):
+def _place(*, point, area, lat, lon, coord_system, data):
     from wenming.geo.positions import normalise_position
 
     if lat is not None or lon is not None:
@@ -93,7 +107,7 @@ def _place(*, point, area, lat, lon, coord_system):
     elif point is not None:
         lat, lon, coord_system = point.lat, point.lon, CoordSystem.WGS84
     if area is None and point is not None and point.area_id:
-        area = point.area
+        area = data.areas.get(point.area_id) or point.area
     if area is None and lat is not None:
         area = _locate_area(lat, lon)
     if point is None and area is None and lat is None:
@@ -139,7 +153,10 @@ def create_case(
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": _("请填写问题描述。")})
-    area, lat, lon, coord_system = _place(point=point, area=area, lat=lat, lon=lon, coord_system=coord_system)
+    data = routing_data()  # areas, categories (one token query; see cases.routing_cache)
+    area, lat, lon, coord_system = _place(
+        point=point, area=area, lat=lat, lon=lon, coord_system=coord_system, data=data
+    )
     before = process_photos(photos)
     after = process_photos(after_photos)
     if fixed_on_spot and not after:
@@ -164,6 +181,7 @@ def create_case(
                 source_ref=source_ref,
                 full_key=full_key,
                 at=at,
+                data=data,
             )
             event = events.case_created(case, actor=actor, at=at, data=_created_data(case))
             attach_photos(case, before, stage=PhotoStage.BEFORE, event=event, actor=actor)
@@ -185,15 +203,15 @@ def create_case(
     return case
 
 
-def _insert_case(*, actor, category, point, area, full_key, at, **fields) -> Case:
+def _insert_case(*, actor, category, point, area, full_key, at, data, **fields) -> Case:
     case = Case(
         **fields,
         category=category,
         top_category_id=category.parent_id,
-        special_group_id=category.special_group_id or category.parent.special_group_id,
+        special_group_id=category.special_group_id or _parent(category, data).special_group_id,
         point=point,
         area=area,
-        street=_street_of(area),
+        street=_street_of(area, data),
         reported_by=actor,
         created_by=actor,
         idempotency_key=full_key,
@@ -211,6 +229,14 @@ def _insert_case(*, actor, category, point, area, full_key, at, **fields) -> Cas
     case._history_date = at  # KPIs of a past period read the history as of the period's end
     case.save()
     return case
+
+
+def _parent(category, data):
+    """The category's parent, from the routing cache when it is not loaded yet."""
+    if "parent" in category._state.fields_cache:
+        return category.parent
+    cached = data.categories.get(category.parent_id)
+    return cached if cached is not None else category.parent
 
 
 def _created_data(case: Case) -> dict:

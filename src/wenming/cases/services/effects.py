@@ -25,7 +25,9 @@ def _iso(value) -> str | None:
 def _restart_clock(case: Case, ctx: Ctx, *, deadline: datetime.datetime | None = None) -> None:
     """A new clock cycle for the unit: fix deadline from now (or the given one), fresh reminders."""
     given = deadline
-    deadline = deadline or deadlines.fix_deadline(case.category, ctx.at)
+    if deadline is None:
+        category = ctx.routing().categories.get(case.category_id) or case.category
+        deadline = deadlines.fix_deadline(category, ctx.at)
     ctx.set(
         case,
         clock_started_at=ctx.at if given is None else case.clock_started_at or ctx.at,
@@ -123,7 +125,7 @@ def _dispatch(case, ctx):
             raise TransitionError(_("责任人必须属于责任单位或其下级单位。"), code="invalid")
         decision = manual_decision(unit, person)
     else:
-        decision = route(case, on=timezone.localdate(ctx.at))
+        decision = route(case, on=timezone.localdate(ctx.at), data=ctx.routing())
         if not decision.found:
             raise TransitionError(
                 _("无法自动确定责任单位：%(why)s") % {"why": decision.reason}, code="required"

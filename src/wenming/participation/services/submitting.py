@@ -9,6 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from wenming.cases.routing_cache import routing_data
 from wenming.core.choices import CoordSystem
 from wenming.core.photos import PhotoError, ProcessedPhoto, process_photo, save_processed_photo
 from wenming.participation import ratelimit
@@ -78,8 +79,9 @@ def _position(lat, lon, coord_system, source, processed, address):
     )
 
 
-def locate(lat, lon):
-    """(area, street) of a WGS-84 position, or (None, None)."""
+def locate(lat, lon, data=None):
+    """(area, street) of a WGS-84 position, or (None, None). Areas come from the routing cache's area tree
+    (`data`, cases.routing_cache) when given."""
     from wenming.geo.choices import AreaLevel
     from wenming.geo.models import Area
     from wenming.geo.services import current_area_index
@@ -89,6 +91,9 @@ def locate(lat, lon):
     area_id = current_area_index().locate(lat, lon)
     if not area_id:
         return None, None
+    if data is not None and area_id in data.areas:
+        chain = data.chain(area_id)
+        return chain[0], next((a for a in chain if a.level == AreaLevel.STREET), None)
     area = Area.objects.filter(pk=area_id).first()
     if area is None:
         return None, None
@@ -106,29 +111,32 @@ def _check_inside_district(lat, lon, area) -> None:
         raise ValidationError({"lat": _("该位置不在本区范围内，请确认位置后再提交。")}, code="outside")
 
 
-def preview_routing(category, area, lat, lon):
+def preview_routing(category, area, lat, lon, data=None):
     """The unit the usual routing would choose (shown in triage); (unit, reason) or (None, "")."""
     from wenming.cases.models import Case
     from wenming.cases.routing import route
 
     if category is None:
         return None, ""
+    parent = data.categories.get(category.parent_id) if data is not None else None
     probe = Case(
         category=category, top_category_id=category.parent_id, area=area, lat=lat, lon=lon,
-        special_group_id=category.special_group_id or category.parent.special_group_id,
+        special_group_id=category.special_group_id or (parent or category.parent).special_group_id,
     )  # fmt: skip
-    decision = route(probe)
+    decision = route(probe, data=data)
     return decision.unit, decision.reason[:300] if decision.found else ""
 
 
-def _suggest(description: str):
+def _suggest(description: str, data=None):
     from wenming.participation import classifier
     from wenming.standards.models import ProblemCategory
 
     model_id, ranked = classifier.suggest(description, limit=1)
     if not ranked:
         return model_id, None, None
-    category = ProblemCategory.objects.filter(pk=ranked[0].category_id).select_related("parent").first()
+    category = data.categories.get(ranked[0].category_id) if data is not None else None
+    if category is None:
+        category = ProblemCategory.objects.filter(pk=ranked[0].category_id).select_related("parent").first()
     return model_id, category, ranked[0].confidence
 
 
@@ -191,10 +199,11 @@ def submit_report(
     charge_ip_limit(channel=channel, client=client, ip=ip, at=at)
     processed = _process_photos(photos)
     lat, lon, coord_system, source = _position(lat, lon, coord_system, position_source, processed, address)
-    area, street = locate(lat, lon)
+    data = routing_data()  # areas, categories, rules, duties: one token query (cases.routing_cache)
+    area, street = locate(lat, lon, data)
     _check_inside_district(lat, lon, area)
-    model_id, suggested, confidence = _suggest(description)
-    unit, reason = preview_routing(category or suggested, area, lat, lon)
+    model_id, suggested, confidence = _suggest(description, data)
+    unit, reason = preview_routing(category or suggested, area, lat, lon, data)
     try:
         with transaction.atomic():
             if phone and channel != Channel.DEMO:
