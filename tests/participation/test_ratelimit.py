@@ -60,3 +60,25 @@ def test_concurrent_hits_from_several_threads_never_pass_the_limit():
         t.join()
     assert sorted(outcomes) == ["limited"] * 7 + ["ok"] * 5
     assert RateCounter.objects.get().count == 5
+
+
+def test_a_window_another_process_opens_meanwhile_counts_the_hit_instead_of_refusing_it(monkeypatch):
+    # given another process that opens the window between this hit's update (no row yet) and what follows
+    from django.db.models import QuerySet
+
+    real_update = QuerySet.update
+    opened = []
+
+    def update(self, **kwargs):
+        changed = real_update(self, **kwargs)
+        if self.model is RateCounter and not opened:
+            opened.append(True)
+            key = self.query.where.children[0].rhs  # the counter's key, as consume() computed it
+            RateCounter.objects.create(key=key, window_start=window_start(T, LIMIT.window), count=1)
+        return changed
+
+    monkeypatch.setattr(QuerySet, "update", update)
+
+    # when this process's first hit arrives, then it is counted against the window just opened (no 429)
+    assert consume(LIMIT, "a", now=T) == 2
+    assert RateCounter.objects.get().count == 2

@@ -86,14 +86,17 @@ def consume(limit: Limit, subject: str, *, now: datetime.datetime | None = None)
     counters = RateCounter.objects.filter(key=key, window_start=start)
     with transaction.atomic():
         if not counters.filter(count__lt=limit.count).update(count=F("count") + 1):
-            if counters.exists():
-                raise RateLimited(limit, (start + limit.window - now).total_seconds())
+            # No row below the limit: either the window is not open yet, or it is spent. Opening it tells
+            # which; "it exists" alone does not, since another process may have opened it a moment ago
+            # (checking existence here turned concurrent first hits into spurious 429s).
             try:
                 with transaction.atomic():
                     RateCounter.objects.create(key=key, window_start=start, count=1)
-            except IntegrityError:  # another process opened the window meanwhile: count against it
+            except (
+                IntegrityError
+            ):  # the window is open (maybe just now, by another process): count against it
                 if not counters.filter(count__lt=limit.count).update(count=F("count") + 1):
-                    raise RateLimited(limit, (start + limit.window - now).total_seconds())
+                    raise RateLimited(limit, (start + limit.window - now).total_seconds()) from None
     return counters.values_list("count", flat=True).first() or 0
 
 
