@@ -118,6 +118,14 @@ def _other_clocks(before, after, since):
                 yield case, field_name, label, old, new
 
 
+def _recomputed_event(case, actor, now, note: str, data: dict) -> None:
+    """The case's timeline row for a deadline moved by a confirmed calendar."""
+    events.transition_event(
+        case, kind=EventKind.DEADLINE_RECOMPUTED, action="recompute_deadline", from_state=case.state,
+        actor=actor, at=now, note=note, data=data,
+    )  # fmt: skip
+
+
 def recompute_provisional_deadlines(*, actor, before, years=()) -> list[DeadlineChange]:
     """Recompute the calendar-based deadlines under the current calendar (see the module docstring)."""
     changes: list[DeadlineChange] = []
@@ -142,16 +150,10 @@ def recompute_provisional_deadlines(*, actor, before, years=()) -> list[Deadline
             if case.fix_deadline != old:
                 case.next_alert_at = alerts.next_alert_at(case)
                 fields.append("next_alert_at")
-                events.transition_event(
-                    case,
-                    kind=EventKind.DEADLINE_RECOMPUTED,
-                    action="recompute_deadline",
-                    from_state=case.state,
-                    actor=actor,
-                    at=now,
-                    note=_("放假安排已确认，处置时限按正式工作日历重算。"),
-                    data={"old": _utc(old), "new": _utc(case.fix_deadline)},
-                )
+                _recomputed_event(
+                    case, actor, now, _("放假安排已确认，处置时限按正式工作日历重算。"),
+                    {"old": _utc(old), "new": _utc(case.fix_deadline)},
+                )  # fmt: skip
                 changes.append(
                     DeadlineChange(case.pk, case.code, old, case.fix_deadline, case.deadline_provisional)
                 )
@@ -161,16 +163,10 @@ def recompute_provisional_deadlines(*, actor, before, years=()) -> list[Deadline
         for case, field_name, label, old, new in _other_clocks(before, after, _since(years)):
             setattr(case, field_name, new)
             case.next_alert_at = alerts.next_alert_at(case)
-            events.transition_event(
-                case,
-                kind=EventKind.DEADLINE_RECOMPUTED,
-                action="recompute_deadline",
-                from_state=case.state,
-                actor=actor,
-                at=now,
-                note=_("放假安排已确认，%(what)s按正式工作日历重算。") % {"what": label},
-                data={"deadline": field_name, "old": _utc(old), "new": _utc(new)},
-            )
+            _recomputed_event(
+                case, actor, now, _("放假安排已确认，%(what)s按正式工作日历重算。") % {"what": label},
+                {"deadline": field_name, "old": _utc(old), "new": _utc(new)},
+            )  # fmt: skip
             changes.append(DeadlineChange(case.pk, case.code, old, new, False, str(label)))
             if actor is not None:
                 case._history_user = actor
