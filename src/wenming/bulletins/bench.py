@@ -92,34 +92,15 @@ def build_month(ctx, problems: int, photos: int):
     from wenming.bench.foundation import API_POINTS, SPATIAL_CELLS
     from wenming.bulletins import services
     from wenming.bulletins.periods import window_of
-    from wenming.cases.models import Case, CasePhoto
+    from wenming.cases.models import CasePhoto
 
     grid = ctx.once("grid", lambda: data.build_grid(ctx.scaled(SPATIAL_CELLS, 4)))
     ctx.once("points", lambda: data.create_points(ctx.rng, grid, ctx.scaled(API_POINTS, 100)))
     user = data.bench_user()
     top, leaves = _categories()
     window = window_of(_month(timezone.localdate()))
-    places = list(_street_of_points().items())
     rng = random.Random(ctx.seed)
-    span = (window.end - window.start).total_seconds()
-    cases = []
-    for i in range(problems):
-        point_id, (street, unit) = places[rng.randrange(len(places))]
-        reported = window.start + datetime.timedelta(seconds=rng.random() * span * 0.9)
-        closed = rng.random() < 0.6
-        cases.append(
-            Case(
-                code=f"BM-{i + 1:07d}", source="inspection", category=leaves[i % len(leaves)], top_category=top,
-                point_id=point_id, street_id=street, unit_id=unit, description=f"基准问题{i + 1}",
-                reported_at=reported, registered_at=reported, dispatched_at=reported,
-                fix_deadline=reported + datetime.timedelta(days=1),
-                fix_reported_at=reported + datetime.timedelta(hours=5) if closed else None,
-                closed_at=reported + datetime.timedelta(hours=8) if closed else None,
-                state="closed" if closed else "dispatched", created_by=user, reported_by=user,
-            )
-        )  # fmt: skip
-    Case.objects.bulk_create(cases, batch_size=2000)
-    ids = list(Case.objects.filter(code__startswith="BM-").order_by("pk").values_list("pk", flat=True))
+    ids = _month_of_cases(window, problems, rng, prefix="BM", open_state="dispatched", user=user, top=top, leaves=leaves)  # fmt: skip
     folder = settings.MEDIA_ROOT / "photos" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -234,7 +215,7 @@ def build_pdf_month(ctx, problems: int):
 
     from wenming.bulletins import services
     from wenming.bulletins.periods import window_of
-    from wenming.cases.models import Case, CasePhoto
+    from wenming.cases.models import CasePhoto
 
     _bulletin(ctx)  # the files month first (its overdue cases are listed here too), whichever runs first
     user = data.bench_user()
@@ -242,27 +223,8 @@ def build_pdf_month(ctx, problems: int):
     code = _month(timezone.localdate())
     year, month = (int(x) for x in code.split("-"))
     window = window_of(f"{year - 1:04d}-{month:02d}")
-    places = list(_street_of_points().items())
     rng = random.Random(ctx.seed + 7)
-    span = (window.end - window.start).total_seconds()
-    cases = []
-    for i in range(problems):
-        point_id, (street, unit) = places[rng.randrange(len(places))]
-        reported = window.start + datetime.timedelta(seconds=rng.random() * span * 0.9)
-        closed = rng.random() < 0.6
-        cases.append(
-            Case(
-                code=f"BP-{i + 1:07d}", source="inspection", category=leaves[i % len(leaves)], top_category=top,
-                point_id=point_id, street_id=street, unit_id=unit, description=f"基准问题{i + 1}",
-                reported_at=reported, registered_at=reported, dispatched_at=reported,
-                fix_deadline=reported + datetime.timedelta(days=1),
-                fix_reported_at=reported + datetime.timedelta(hours=5),
-                closed_at=reported + datetime.timedelta(hours=8) if closed else None,
-                state="closed" if closed else "fix_reported", created_by=user, reported_by=user,
-            )
-        )  # fmt: skip
-    Case.objects.bulk_create(cases, batch_size=2000)
-    ids = list(Case.objects.filter(code__startswith="BP-").order_by("pk").values_list("pk", flat=True))
+    ids = _month_of_cases(window, problems, rng, prefix="BP", open_state="fix_reported", user=user, top=top, leaves=leaves)  # fmt: skip
     pictures = _camera_jpegs(rng)
     rows = []
     for i in range(2 * problems):
@@ -457,4 +419,36 @@ def units_cases(ctx) -> dict:
             "repeat": max(1, min(ctx.repeat, 3)),
             "agreement": round(same / len(results), 6) if results else None,
         },
+    )
+
+
+def _month_of_cases(
+    window, problems: int, rng, *, prefix: str, open_state: str, user, top, leaves
+) -> list[int]:
+    """`problems` inspection cases reported in `window` at random points, 60 % closed, the others in
+    `open_state`; their ids in order."""
+    from wenming.cases.models import Case
+
+    places = list(_street_of_points().items())
+    span = (window.end - window.start).total_seconds()
+    fixed_when_open = open_state == "fix_reported"
+    cases = []
+    for i in range(problems):
+        point_id, (street, unit) = places[rng.randrange(len(places))]
+        reported = window.start + datetime.timedelta(seconds=rng.random() * span * 0.9)
+        closed = rng.random() < 0.6
+        cases.append(
+            Case(
+                code=f"{prefix}-{i + 1:07d}", source="inspection", category=leaves[i % len(leaves)], top_category=top,
+                point_id=point_id, street_id=street, unit_id=unit, description=f"基准问题{i + 1}",
+                reported_at=reported, registered_at=reported, dispatched_at=reported,
+                fix_deadline=reported + datetime.timedelta(days=1),
+                fix_reported_at=reported + datetime.timedelta(hours=5) if closed or fixed_when_open else None,
+                closed_at=reported + datetime.timedelta(hours=8) if closed else None,
+                state="closed" if closed else open_state, created_by=user, reported_by=user,
+            )
+        )  # fmt: skip
+    Case.objects.bulk_create(cases, batch_size=2000)
+    return list(
+        Case.objects.filter(code__startswith=f"{prefix}-").order_by("pk").values_list("pk", flat=True)
     )
