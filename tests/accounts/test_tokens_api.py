@@ -79,3 +79,10 @@ def test_an_administrator_revokes_anyones_token_and_others_get_404(client):
     event = AuditEvent.objects.get(action=AuditAction.TOKEN_REVOKED)
     assert (event.actor, event.target) == (admin, f"accounts.User:{other.pk}")
     assert client.delete(f"{TOKENS}{other.pk}/", **auth(admin)).status_code == 404  # already gone
+
+
+def test_an_id_longer_than_any_of_ours_is_a_404_not_a_driver_overflow(client):
+    # found by make fuzz as leader: DELETE /tokens/<22 digits>/ overflowed SQLite's integer (a 500)
+    user = make_user(username="wang", role=Role.LEADER)
+    for method in (client.get, client.delete):
+        assert method("/api/v1/tokens/4305526769223625143504/", **auth(user)).status_code == 404

@@ -11,7 +11,9 @@ whose signature has no `format` argument answered them with a TypeError (a 500, 
 
 from rest_framework import routers
 
-ID_PATTERN = r"[0-9]+"
+# At most 18 digits: every id of ours fits, and a longer one (past SQLite's and PostgreSQL's bigint) names
+# nothing — a 404 before any lookup (a related-field lookup such as `user=<huge>` overflowed the driver: a 500).
+ID_PATTERN = r"[0-9]{1,18}"
 
 
 class _IntegerIds:
